@@ -1,0 +1,198 @@
+// Domain names. A name is held as its labels, most specific first, root label omitted,
+// bytes exactly as written (case kept). Lookups use a key: the lower-cased presentation
+// form with a trailing dot, produced only by nameKey() so every path agrees on it.
+
+export type Labels = Buffer[];
+
+export const MAX_NAME_WIRE = 255;
+export const MAX_LABEL = 63;
+
+const LOWER = new Uint8Array(256);
+for (let i = 0; i < 256; i++) LOWER[i] = i >= 0x41 && i <= 0x5a ? i + 32 : i;
+
+export function lowerByte(b: number): number {
+  return LOWER[b];
+}
+
+function escapeLabel(label: Buffer, lower: boolean): string {
+  let out = '';
+  for (let i = 0; i < label.length; i++) {
+    let c = label[i];
+    if (lower) c = LOWER[c];
+    if (c === 0x2e || c === 0x5c || c === 0x22 || c === 0x28 || c === 0x29 || c === 0x3b || c === 0x40 || c === 0x24) {
+      out += '\\' + String.fromCharCode(c);
+    } else if (c <= 0x20 || c >= 0x7f) {
+      out += '\\' + String(c).padStart(3, '0');
+    } else {
+      out += String.fromCharCode(c);
+    }
+  }
+  return out;
+}
+
+/** Lower-cased presentation form with a trailing dot; the root is ".". */
+export function nameKey(labels: Labels): string {
+  if (labels.length === 0) return '.';
+  let s = '';
+  for (const l of labels) s += escapeLabel(l, true) + '.';
+  return s;
+}
+
+/** Presentation form with case kept and a trailing dot. */
+export function nameToText(labels: Labels): string {
+  if (labels.length === 0) return '.';
+  let s = '';
+  for (const l of labels) s += escapeLabel(l, false) + '.';
+  return s;
+}
+
+export function wireLength(labels: Labels): number {
+  let n = 1;
+  for (const l of labels) n += l.length + 1;
+  return n;
+}
+
+export function nameToWire(labels: Labels): Buffer {
+  const out = Buffer.allocUnsafe(wireLength(labels));
+  let o = 0;
+  for (const l of labels) {
+    out[o++] = l.length;
+    l.copy(out, o);
+    o += l.length;
+  }
+  out[o] = 0;
+  return out;
+}
+
+export function lowerLabels(labels: Labels): Labels {
+  return labels.map((l) => {
+    const c = Buffer.allocUnsafe(l.length);
+    for (let i = 0; i < l.length; i++) c[i] = LOWER[l[i]];
+    return c;
+  });
+}
+
+function compareLabel(a: Buffer, b: Buffer): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const d = LOWER[a[i]] - LOWER[b[i]];
+    if (d !== 0) return d;
+  }
+  return a.length - b.length;
+}
+
+/** RFC 4034 §6.1 canonical order: compare label by label from the root, case-insensitively. */
+export function canonicalCompare(a: Labels, b: Labels): number {
+  let i = a.length - 1;
+  let j = b.length - 1;
+  while (i >= 0 && j >= 0) {
+    const d = compareLabel(a[i], b[j]);
+    if (d !== 0) return d;
+    i--;
+    j--;
+  }
+  return (i + 1) - (j + 1);
+}
+
+export function labelsEqual(a: Labels, b: Labels): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (compareLabel(a[i], b[i]) !== 0) return false;
+  return true;
+}
+
+/** True when `name` equals `suffix` or lies below it. */
+export function isSubdomain(name: Labels, suffix: Labels): boolean {
+  if (suffix.length > name.length) return false;
+  const off = name.length - suffix.length;
+  for (let i = 0; i < suffix.length; i++) if (compareLabel(name[off + i], suffix[i]) !== 0) return false;
+  return true;
+}
+
+/** Presentation text (absolute, or relative to `origin`) to labels. Throws on bad syntax. */
+export function parseName(text: string, origin?: Labels): Labels {
+  if (text === '@') {
+    if (!origin) throw new Error('"@" used with no origin');
+    return origin.slice();
+  }
+  if (text === '.') return [];
+  const labels: Labels = [];
+  let cur: number[] = [];
+  let absolute = false;
+  let i = 0;
+  while (i < text.length) {
+    const ch = text.charCodeAt(i);
+    if (ch === 0x5c) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0x30 && next <= 0x39) {
+        const d = text.slice(i + 1, i + 4);
+        if (!/^\d{3}$/.test(d)) throw new Error(`bad escape "\\${d}" in name "${text}"`);
+        const v = Number(d);
+        if (v > 255) throw new Error(`escape "\\${d}" out of range in name "${text}"`);
+        cur.push(v);
+        i += 4;
+      } else if (i + 1 < text.length) {
+        cur.push(next);
+        i += 2;
+      } else {
+        throw new Error(`trailing backslash in name "${text}"`);
+      }
+      continue;
+    }
+    if (ch === 0x2e) {
+      if (cur.length === 0) throw new Error(`empty label in name "${text}"`);
+      labels.push(Buffer.from(cur));
+      cur = [];
+      i++;
+      if (i === text.length) absolute = true;
+      continue;
+    }
+    if (ch > 0xff) throw new Error(`non-ASCII character in name "${text}"`);
+    cur.push(ch);
+    i++;
+  }
+  if (cur.length) labels.push(Buffer.from(cur));
+  for (const l of labels) if (l.length > MAX_LABEL) throw new Error(`label longer than 63 octets in name "${text}"`);
+  const full = absolute ? labels : origin ? labels.concat(origin) : labels;
+  if (!absolute && !origin) throw new Error(`relative name "${text}" with no origin`);
+  if (wireLength(full) > MAX_NAME_WIRE) throw new Error(`name longer than 255 octets: "${text}"`);
+  return full;
+}
+
+export class NameError extends Error {}
+
+/**
+ * Reads a possibly compressed name from a message. Returns the labels and the offset just
+ * past the name in the original position. Throws NameError on loops, bad pointers or overlong names.
+ */
+export function readName(msg: Buffer, offset: number): { labels: Labels; end: number } {
+  const labels: Labels = [];
+  let pos = offset;
+  let end = -1;
+  let total = 1;
+  let jumps = 0;
+  for (;;) {
+    if (pos >= msg.length) throw new NameError('name runs past the end of the message');
+    const len = msg[pos];
+    if (len === 0) {
+      if (end < 0) end = pos + 1;
+      break;
+    }
+    const kind = len & 0xc0;
+    if (kind === 0xc0) {
+      if (pos + 1 >= msg.length) throw new NameError('truncated compression pointer');
+      const ptr = ((len & 0x3f) << 8) | msg[pos + 1];
+      if (end < 0) end = pos + 2;
+      // A pointer must point backwards; that alone rules out loops.
+      if (ptr >= pos || ++jumps > 127) throw new NameError('compression pointer loop or forward pointer');
+      pos = ptr;
+      continue;
+    }
+    if (kind !== 0) throw new NameError('unsupported label type');
+    total += len + 1;
+    if (total > MAX_NAME_WIRE) throw new NameError('name longer than 255 octets');
+    if (pos + 1 + len > msg.length) throw new NameError('label runs past the end of the message');
+    labels.push(msg.subarray(pos + 1, pos + 1 + len));
+    pos += 1 + len;
+  }
+  return { labels, end };
+}
