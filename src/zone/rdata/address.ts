@@ -1,0 +1,79 @@
+// A and AAAA, and the address helpers SVCB hints reuse.
+
+import { isIPv4, isIPv6 } from 'node:net';
+import type { RdataCodec } from './codec.js';
+import { RdataError } from './fields.js';
+
+export function ipv4ToBytes(text: string): Buffer {
+  // isIPv4 rejects leading zeros and short forms ("10.1") that inet_aton would take.
+  if (!isIPv4(text)) throw new RdataError(`bad IPv4 address "${text}"`);
+  return Buffer.from(text.split('.').map(Number));
+}
+
+export function ipv4Text(b: Buffer): string {
+  return Array.from(b).join('.');
+}
+
+export function ipv6ToBytes(text: string): Buffer {
+  if (!isIPv6(text) || text.includes('%')) throw new RdataError(`bad IPv6 address "${text}"`);
+  // A trailing dotted quad stands for the last two groups.
+  const s = text.replace(/(\d+)\.(\d+)\.(\d+)\.(\d+)$/, (_m, a, b, c, d) =>
+    ((Number(a) << 8) | Number(b)).toString(16) + ':' + ((Number(c) << 8) | Number(d)).toString(16),
+  );
+  const [head, rest] = s.includes('::') ? s.split('::') : [s, undefined];
+  const parse = (p: string) => (p === '' ? [] : p.split(':').map((h) => parseInt(h, 16)));
+  const hi = parse(head);
+  const lo = rest === undefined ? [] : parse(rest);
+  const fill = 8 - hi.length - lo.length;
+  const groups = rest === undefined ? hi : [...hi, ...new Array(fill).fill(0), ...lo];
+  if (groups.length !== 8) throw new RdataError(`bad IPv6 address "${text}"`);
+  const out = Buffer.alloc(16);
+  groups.forEach((g, i) => out.writeUInt16BE(g, i * 2));
+  return out;
+}
+
+/** RFC 5952 form: lower case, no leading zeros, the longest run of two or more zero groups as "::". */
+export function ipv6Text(b: Buffer): string {
+  const g: number[] = [];
+  for (let i = 0; i < 16; i += 2) g.push(b.readUInt16BE(i));
+  let best = -1;
+  let bestLen = 1;
+  for (let i = 0; i < 8; ) {
+    if (g[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && g[j] === 0) j++;
+    if (j - i > bestLen) {
+      best = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  const hex = (a: number[]) => a.map((x) => x.toString(16)).join(':');
+  if (best < 0) return hex(g);
+  return hex(g.slice(0, best)) + '::' + hex(g.slice(best + bestLen));
+}
+
+export const A: RdataCodec = {
+  fromText(f) {
+    const b = ipv4ToBytes(f.word('IPv4 address'));
+    f.end();
+    return b;
+  },
+  toText(r) {
+    return ipv4Text(r.bytes(4));
+  },
+};
+
+export const AAAA: RdataCodec = {
+  fromText(f) {
+    const b = ipv6ToBytes(f.word('IPv6 address'));
+    f.end();
+    return b;
+  },
+  toText(r) {
+    return ipv6Text(r.bytes(16));
+  },
+};
