@@ -1,15 +1,138 @@
-// PLACEHOLDER: being written.
+// From query bytes to response bytes: validation, EDNS, the lookup, truncation, and the
+// response cache that makes a repeated question a map lookup and a copy.
+import { FormatError, OPT_NSID, parseQuery, type Query } from '../wire/query.js';
+import { Class, Opcode, Rcode, Type } from '../wire/constants.js';
+import { MessageWriter, optLength } from '../wire/writer.js';
+import { suffixKeys } from '../wire/name.js';
 import type { ZoneStore } from '../zone/store.js';
 import type { AnswerOptions } from './options.js';
+import { lookup, type LookupResult } from './lookup.js';
+import { ResponseCache, cacheKey } from './response-cache.js';
+
+const FLAG_QR = 0x8000;
+const FLAG_AA = 0x0400;
+const FLAG_TC = 0x0200;
+const FLAG_RD = 0x0100;
+const FLAG_CD = 0x0010;
+const OPCODE_MASK = 0x7800;
+
 export class Responder {
-  constructor(private store: ZoneStore, readonly opts: AnswerOptions) {}
-  /** Answers one DNS message; null means drop it silently. */
-  respond(msg: Buffer, tcp: boolean): Buffer | null {
-    void msg; void tcp; void this.store;
-    return null;
+  private cache: ResponseCache;
+
+  constructor(
+    private store: ZoneStore,
+    readonly opts: AnswerOptions,
+  ) {
+    this.cache = new ResponseCache(opts.responseCacheEntries);
   }
+
   /** Serves a new set of zone versions; cached responses are dropped. */
   setStore(store: ZoneStore): void {
     this.store = store;
+    this.cache.clear();
   }
+
+  get cacheStats(): { hits: number; misses: number; size: number } {
+    return this.cache.stats();
+  }
+
+  /** Answers one DNS message; null means drop it silently. */
+  respond(msg: Buffer, tcp: boolean): Buffer | null {
+    if (msg.length < 12 || (msg[2] & 0x80) !== 0) return null;
+    const key = this.cache.enabled ? cacheKey(msg, tcp, this.opts.ednsMaxPayload) : undefined;
+    if (key !== undefined) {
+      const hit = this.cache.get(key);
+      if (hit) return patchCached(hit, msg);
+    }
+    let q: Query;
+    try {
+      q = parseQuery(msg);
+    } catch (e) {
+      if (!(e instanceof FormatError)) throw e;
+      return errorResponse(msg, Rcode.FORMERR, e.questionEnd, undefined, this.opts.ednsMaxPayload);
+    }
+    if (q.opcode !== Opcode.QUERY) return errorResponse(msg, Rcode.NOTIMP, q.questionEnd, q, this.opts.ednsMaxPayload);
+    const out = this.answer(q, tcp);
+    if (key !== undefined && out.cacheable) this.cache.set(key, out.wire);
+    return out.wire;
+  }
+
+  private answer(q: Query, tcp: boolean): { wire: Buffer; cacheable: boolean } {
+    const edns = q.edns;
+    const options = edns?.nsid && this.opts.nsid ? [{ code: OPT_NSID, data: this.opts.nsid }] : [];
+    const limit = tcp ? 65535 : edns ? Math.min(edns.udpSize, this.opts.ednsMaxPayload) : 512;
+    const w = new MessageWriter(limit);
+    let flags = FLAG_QR | (q.flags & (OPCODE_MASK | FLAG_RD | FLAG_CD));
+    w.question(q.qname, q.qtype, q.qclass);
+    const reserve = edns ? optLength(options) : 0;
+    const finish = (rcode: number): Buffer => {
+      if (edns) w.opt(this.opts.ednsMaxPayload, rcode >> 4, edns.dnssecOk, options);
+      return w.finish(q.id, flags | (rcode & 0xf));
+    };
+
+    // RFC 6891 §6.1.3: a version we do not speak gets BADVERS and nothing else.
+    if (edns && edns.version > 0) return { wire: finish(Rcode.BADVERS), cacheable: true };
+    if (q.qclass !== Class.IN && q.qclass !== Class.ANY) return { wire: finish(Rcode.REFUSED), cacheable: true };
+    if (q.qtype === Type.AXFR || q.qtype === Type.IXFR) return { wire: finish(Rcode.REFUSED), cacheable: false };
+    if (q.qtype === Type.OPT || (q.qtype >= 128 && q.qtype <= 254 && q.qtype !== Type.ANY)) {
+      // Meta-types other than ANY are not questions one can ask (RFC 6895 §3.1).
+      return { wire: finish(Rcode.FORMERR), cacheable: true };
+    }
+    const zone = this.store.find(suffixKeys(q.qname), q.qtype);
+    if (!zone) return { wire: finish(Rcode.REFUSED), cacheable: true };
+
+    const res = lookup(zone, q.qname, q.qtype, { tcp, additionalMxSrv: this.opts.additionalMxSrv });
+    if (res.aa) flags |= FLAG_AA;
+    if (!writeSections(w, res, reserve)) flags |= FLAG_TC;
+    return { wire: finish(res.rcode), cacheable: true };
+  }
+}
+
+/** Writes whole RRsets; false when something that matters did not fit (RFC 2181 §9, RFC 9471). */
+function writeSections(w: MessageWriter, res: LookupResult, reserve: number): boolean {
+  for (const s of res.answer) if (!w.rrset(1, s, reserve)) return false;
+  for (const s of res.authority) if (!w.rrset(2, s, reserve)) return false;
+  let complete = true;
+  for (const a of res.additional) {
+    if (!w.rrset(3, a.set, reserve) && a.required) complete = false;
+  }
+  return complete;
+}
+
+/** A header-only (plus question, when it could be read) error response. */
+function errorResponse(msg: Buffer, rcode: number, questionEnd: number, q: Query | undefined, udpSize: number): Buffer {
+  const qlen = questionEnd > 12 ? questionEnd - 12 : 0;
+  const hasOpt = q?.edns !== undefined;
+  const out = Buffer.alloc(12 + qlen + (hasOpt ? 11 : 0));
+  msg.copy(out, 0, 0, 4);
+  out[2] = 0x80 | (msg[2] & 0x79); // QR, opcode and RD kept; AA/TC cleared.
+  out[3] = (msg[3] & 0x10) | (rcode & 0xf);
+  out.writeUInt16BE(qlen ? 1 : 0, 4);
+  if (qlen) msg.copy(out, 12, 12, questionEnd);
+  if (hasOpt) {
+    const o = 12 + qlen;
+    out[o] = 0;
+    out.writeUInt16BE(Type.OPT, o + 1);
+    out.writeUInt16BE(udpSize, o + 3);
+    out.writeUInt16BE(1, 10);
+  }
+  return out;
+}
+
+/** Copies a cached response and gives it this query's ID, RD/CD bits and question case. */
+function patchCached(cached: Buffer, msg: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(cached.length);
+  cached.copy(out);
+  out[0] = msg[0];
+  out[1] = msg[1];
+  out[2] = (cached[2] & ~0x01) | (msg[2] & 0x01);
+  out[3] = (cached[3] & ~0x10) | (msg[3] & 0x10);
+  // The cache key holds the whole question, so its length matches byte for byte.
+  let o = 12;
+  while (msg[o] !== 0) {
+    const len = msg[o];
+    msg.copy(out, o, o, o + 1 + len);
+    o += 1 + len;
+  }
+  return out;
 }

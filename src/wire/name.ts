@@ -196,3 +196,15 @@ export function readName(msg: Buffer, offset: number): { labels: Labels; end: nu
   }
   return { labels, end };
 }
+
+/** keys[i] is the key of `labels` without its first i labels; keys[labels.length] is ".". */
+export function suffixKeys(labels: Labels): string[] {
+  const keys: string[] = new Array(labels.length + 1);
+  keys[labels.length] = '.';
+  let s = '';
+  for (let i = labels.length - 1; i >= 0; i--) {
+    s = escapeLabel(labels[i], true) + '.' + s;
+    keys[i] = s;
+  }
+  return keys;
+}

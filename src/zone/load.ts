@@ -1,11 +1,27 @@
-// PLACEHOLDER: being written.
+// Reads a master file into a zone version; every problem comes back as file:line errors.
+import { parseName } from '../wire/name.js';
 import { ZoneError } from './record.js';
-import { Zone } from './zone.js';
+import { parseMasterFile } from './masterfile.js';
+import { buildZone } from './build.js';
+import type { Zone } from './zone.js';
+
 export class ZoneLoadError extends Error {
   constructor(readonly errors: ZoneError[]) {
     super(errors.map((e) => e.message).join('\n'));
+    this.name = 'ZoneLoadError';
   }
 }
+
 export function loadZoneFile(file: string, origin: string): Zone {
-  throw new ZoneLoadError([new ZoneError(file, 0, `not implemented yet for ${origin}`)]);
+  let originLabels;
+  try {
+    originLabels = parseName(origin.endsWith('.') ? origin : origin + '.');
+  } catch (e) {
+    throw new ZoneLoadError([new ZoneError(file, 0, `bad zone name "${origin}": ${(e as Error).message}`)]);
+  }
+  const parsed = parseMasterFile(file, originLabels);
+  if (parsed.errors.length) throw new ZoneLoadError(parsed.errors);
+  const built = buildZone(parsed.records, originLabels, file);
+  if (!built.zone) throw new ZoneLoadError(built.errors);
+  return built.zone;
 }

@@ -1,5 +1,80 @@
-// PLACEHOLDER: being written; the real Zone lands in the next commit.
-import type { Labels } from '../wire/name.js';
+// One immutable zone version: every name (including empty non-terminals) in a map for the
+// lookup, and the same nodes in canonical order for denial proofs and transfers.
+import { canonicalCompare, type Labels } from '../wire/name.js';
+import { Type } from '../wire/constants.js';
+
+export interface RRset {
+  /** Owner with the case of its first record in the file. */
+  readonly owner: Labels;
+  readonly type: number;
+  readonly ttl: number;
+  /** Uncompressed wire-form rdata, in file order, duplicates removed. */
+  readonly rdata: readonly Buffer[];
+}
+
+export interface ZoneNode {
+  readonly labels: Labels;
+  readonly key: string;
+  /** Empty for an empty non-terminal. */
+  readonly rrsets: ReadonlyMap<number, RRset>;
+  /** NS here and not the apex: a delegation point. */
+  readonly cut: boolean;
+  /** Below a delegation point or below a DNAME: never answered authoritatively. */
+  readonly occluded: boolean;
+}
+
 export class Zone {
-  constructor(readonly origin: Labels, readonly originKey: string) {}
+  /** Nodes in RFC 4034 §6.1 canonical order; index 0 is the apex. */
+  readonly ordered: readonly ZoneNode[];
+  readonly apex: ZoneNode;
+  readonly soa: RRset;
+
+  constructor(
+    readonly origin: Labels,
+    readonly originKey: string,
+    private readonly nodes: ReadonlyMap<string, ZoneNode>,
+    readonly file: string,
+  ) {
+    this.ordered = [...nodes.values()].sort((a, b) => canonicalCompare(a.labels, b.labels));
+    this.apex = nodes.get(originKey)!;
+    this.soa = this.apex.rrsets.get(Type.SOA)!;
+  }
+
+  get serial(): number {
+    return this.soa.rdata[0].readUInt32BE(this.soa.rdata[0].length - 20);
+  }
+
+  /** RFC 2308 §5: the negative TTL is the smaller of the SOA's TTL and its MINIMUM field. */
+  get negativeTtl(): number {
+    const rd = this.soa.rdata[0];
+    return Math.min(this.soa.ttl, rd.readUInt32BE(rd.length - 4));
+  }
+
+  node(key: string): ZoneNode | undefined {
+    return this.nodes.get(key);
+  }
+
+  get size(): number {
+    return this.nodes.size;
+  }
+
+  /** Index of the last node that sorts at or before `labels` (the NSEC owner covering it). */
+  predecessorIndex(labels: Labels): number {
+    let lo = 0;
+    let hi = this.ordered.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (canonicalCompare(this.ordered[mid].labels, labels) <= 0) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /** Every RRset in canonical order of owner, then type. */
+  *rrsets(): Generator<RRset> {
+    for (const n of this.ordered) {
+      const types = [...n.rrsets.keys()].sort((a, b) => a - b);
+      for (const t of types) yield n.rrsets.get(t)!;
+    }
+  }
 }

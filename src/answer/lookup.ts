@@ -1,0 +1,142 @@
+// The authoritative lookup of RFC 1034 §4.3.2, with the corrections of RFC 2308 (negative
+// answers), RFC 4592 (wildcards), RFC 6672 (DNAME) and RFC 6604 (rcode of CNAME chains).
+// It returns sections; assembling the message (EDNS, truncation) is the responder's job.
+import { isSubdomain, nameKey, nameToWire, readName, suffixKeys, wireLength, type Labels } from '../wire/name.js';
+import { Rcode, Type } from '../wire/constants.js';
+import type { WireRRset } from '../wire/writer.js';
+import type { RRset, Zone, ZoneNode } from '../zone/zone.js';
+
+export interface AdditionalSet {
+  set: WireRRset;
+  /** Glue for a name server inside the delegated zone: if it does not fit, set TC (RFC 9471). */
+  required: boolean;
+}
+
+export interface LookupResult {
+  rcode: number;
+  aa: boolean;
+  answer: WireRRset[];
+  authority: WireRRset[];
+  additional: AdditionalSet[];
+}
+
+export interface LookupOptions {
+  /** ANY over UDP gets one RRset (RFC 8482); over TCP, all of them. */
+  tcp: boolean;
+  additionalMxSrv: boolean;
+}
+
+const MAX_CHAIN = 16;
+
+export function lookup(zone: Zone, qname: Labels, qtype: number, opts: LookupOptions): LookupResult {
+  const res: LookupResult = { rcode: Rcode.NOERROR, aa: true, answer: [], authority: [], additional: [] };
+  const seen = new Set<string>([nameKey(qname)]);
+  let name = qname;
+  for (let step = 0; step < MAX_CHAIN; step++) {
+    const next = resolveOnce(zone, name, qtype, opts, res, step === 0);
+    if (!next) return res;
+    const key = nameKey(next);
+    // A chain that leaves the zone or loops ends here; the client's resolver takes over.
+    if (!isSubdomain(next, zone.origin) || seen.has(key)) return res;
+    seen.add(key);
+    name = next;
+  }
+  return res;
+}
+
+/** One step of the lookup. Returns the name to continue with when it met a CNAME or DNAME. */
+function resolveOnce(zone: Zone, qname: Labels, qtype: number, opts: LookupOptions, res: LookupResult, first: boolean): Labels | undefined {
+  const keys = suffixKeys(qname);
+  const n = qname.length;
+  const z = zone.origin.length;
+  let node: ZoneNode = zone.apex;
+  for (let d = z; ; d++) {
+    if (d > z && node.cut && !(d === n && qtype === Type.DS)) {
+      referral(zone, node, res, first);
+      return undefined;
+    }
+    if (d === n) break;
+    const dname = node.rrsets.get(Type.DNAME);
+    if (dname) return synthesizeFromDname(qname, n - d, dname, res);
+    const child = zone.node(keys[n - d - 1]);
+    if (!child) {
+      const wildcard = zone.node('*.' + node.key);
+      if (wildcard) return answerAt(zone, wildcard, qname, qtype, opts, res);
+      res.rcode = Rcode.NXDOMAIN;
+      negative(zone, res);
+      return undefined;
+    }
+    node = child;
+  }
+  return answerAt(zone, node, undefined, qtype, opts, res);
+}
+
+/** Answers from a node that matched; `synthesizedOwner` is the query name for a wildcard match. */
+function answerAt(zone: Zone, node: ZoneNode, synthesizedOwner: Labels | undefined, qtype: number, opts: LookupOptions, res: LookupResult): Labels | undefined {
+  const own = (s: RRset): WireRRset => (synthesizedOwner ? { owner: synthesizedOwner, type: s.type, ttl: s.ttl, rdata: s.rdata } : s);
+  const cname = node.rrsets.get(Type.CNAME);
+  if (cname && qtype !== Type.CNAME) {
+    res.answer.push(own(cname));
+    return readName(cname.rdata[0], 0).labels;
+  }
+  if (qtype === Type.ANY && node.rrsets.size > 0) {
+    const types = [...node.rrsets.keys()].sort((a, b) => a - b);
+    // RFC 8482 §4.1: over UDP, one RRset is enough and keeps the answer small.
+    for (const t of opts.tcp ? types : types.slice(0, 1)) res.answer.push(own(node.rrsets.get(t)!));
+    return undefined;
+  }
+  const set = node.rrsets.get(qtype);
+  if (!set) {
+    negative(zone, res);
+    return undefined;
+  }
+  res.answer.push(own(set));
+  if (opts.additionalMxSrv && (qtype === Type.MX || qtype === Type.SRV)) {
+    const offset = qtype === Type.MX ? 2 : 6;
+    for (const rd of set.rdata) addAddresses(zone, readName(rd, offset).labels, res, false, true);
+  }
+  return undefined;
+}
+
+/** NXDOMAIN or NODATA: the SOA in the authority section with the RFC 2308 negative TTL. */
+function negative(zone: Zone, res: LookupResult): void {
+  res.authority.push({ owner: zone.soa.owner, type: Type.SOA, ttl: zone.negativeTtl, rdata: zone.soa.rdata });
+}
+
+function referral(zone: Zone, cut: ZoneNode, res: LookupResult, first: boolean): void {
+  if (first) res.aa = false;
+  const ns = cut.rrsets.get(Type.NS)!;
+  res.authority.push(ns);
+  const done = new Set<string>();
+  for (const rd of ns.rdata) {
+    const target = readName(rd, 0).labels;
+    const key = nameKey(target);
+    if (done.has(key)) continue;
+    done.add(key);
+    // Glue below the cut is required; sibling glue elsewhere in the zone is a courtesy.
+    addAddresses(zone, target, res, isSubdomain(target, cut.labels), false);
+  }
+}
+
+function addAddresses(zone: Zone, target: Labels, res: LookupResult, required: boolean, authoritativeOnly: boolean): void {
+  if (!isSubdomain(target, zone.origin)) return;
+  const node = zone.node(nameKey(target));
+  if (!node || (authoritativeOnly && (node.occluded || node.cut))) return;
+  for (const t of [Type.A, Type.AAAA]) {
+    const set = node.rrsets.get(t);
+    if (set) res.additional.push({ set, required });
+  }
+}
+
+/** RFC 6672 §2.2: the DNAME itself, then a CNAME from the query name to its substitute. */
+function synthesizeFromDname(qname: Labels, keep: number, dname: RRset, res: LookupResult): Labels | undefined {
+  res.answer.push(dname);
+  const target = readName(dname.rdata[0], 0).labels;
+  const next = qname.slice(0, keep).concat(target);
+  if (wireLength(next) > 255) {
+    res.rcode = Rcode.YXDOMAIN;
+    return undefined;
+  }
+  res.answer.push({ owner: qname, type: Type.CNAME, ttl: dname.ttl, rdata: [nameToWire(next)] });
+  return next;
+}

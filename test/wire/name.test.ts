@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { canonicalCompare, nameKey, nameToText, nameToWire, parseName, readName, suffixKeys } from '../../src/wire/name.js';
+
+describe('names', () => {
+  it('parses escapes and relative names, and prints them back', () => {
+    const o = parseName('example.com.');
+    const n = parseName('a\\.b.\\065\\032x', o);
+    expect(n.map((l) => l.toString('latin1'))).toEqual(['a.b', 'A x', 'example', 'com']);
+    expect(nameToText(n)).toBe('a\\.b.A\\032x.example.com.');
+    expect(nameKey(n)).toBe('a\\.b.a\\032x.example.com.');
+    expect(nameKey(parseName('@', o))).toBe('example.com.');
+  });
+
+  it('rejects overlong labels and names, empty labels, relative names without origin', () => {
+    expect(() => parseName('a'.repeat(64) + '.')).toThrow(/63/);
+    expect(() => parseName(Array(130).fill('ab').join('.') + '.')).toThrow(/255/);
+    expect(() => parseName('a..b.')).toThrow(/empty label/);
+    expect(() => parseName('www')).toThrow(/origin/);
+  });
+
+  it('sorts in RFC 4034 §6.1 canonical order', () => {
+    const names = ['example.', 'a.example.', 'yljkjljk.a.example.', 'Z.a.example.', 'zABC.a.EXAMPLE.', 'z.example.', '\\001.z.example.', '*.z.example.', '\\200.z.example.'];
+    const shuffled = [...names].reverse().map((s) => parseName(s));
+    expect(shuffled.sort(canonicalCompare).map(nameToText)).toEqual(names);
+  });
+
+  it('reads compressed names and rejects loops and forward pointers', () => {
+    const msg = Buffer.concat([Buffer.alloc(12), nameToWire(parseName('example.com.')), Buffer.from([3, 0x77, 0x77, 0x77, 0xc0, 12])]);
+    expect(nameKey(readName(msg, 25).labels)).toBe('www.example.com.');
+    expect(readName(msg, 25).end).toBe(31);
+    expect(() => readName(Buffer.from([0xc0, 0]), 0)).toThrow(/loop/);
+    expect(() => readName(Buffer.from([0xc0, 2, 0]), 0)).toThrow(/loop|forward/);
+    expect(() => readName(Buffer.from([5, 0x61]), 0)).toThrow(/past the end/);
+  });
+
+  it('gives the key of every suffix', () => {
+    expect(suffixKeys(parseName('A.b.'))).toEqual(['a.b.', 'b.', '.']);
+  });
+});
