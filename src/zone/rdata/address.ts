@@ -34,6 +34,8 @@ export function ipv6ToBytes(text: string): Buffer {
 
 /** RFC 5952 form: lower case, no leading zeros, the longest run of two or more zero groups as "::". */
 export function ipv6Text(b: Buffer): string {
+  // RFC 5952 §5: IPv4-mapped addresses end in dotted-quad form.
+  if (b.subarray(0, 10).every((x) => x === 0) && b.readUInt16BE(10) === 0xffff) return `::ffff:${ipv4Text(b.subarray(12))}`;
   const g: number[] = [];
   for (let i = 0; i < 16; i += 2) g.push(b.readUInt16BE(i));
   let best = -1;

@@ -4,10 +4,17 @@ import type { RdataCodec } from './codec.js';
 import { base64ToBytes, hexToBytes, RdataError } from './fields.js';
 import { hexText, Writer } from './wire.js';
 
+// RFC 4255 SHA-1 and RFC 6594 SHA-256: a fingerprint of another length can never match.
+const FINGERPRINT_LENGTH: Record<number, number> = { 1: 20, 2: 32 };
+
 export const SSHFP: RdataCodec = {
   fromText(f) {
-    const w = new Writer().u8(f.int('algorithm', 255)).u8(f.int('fingerprint type', 255));
-    return w.bytes(hexToBytes(f.joined('fingerprint'), 'fingerprint')).done();
+    const w = new Writer().u8(f.int('algorithm', 255));
+    const type = f.int('fingerprint type', 255);
+    const fp = hexToBytes(f.joined('fingerprint'), 'fingerprint');
+    const want = FINGERPRINT_LENGTH[type];
+    if (want !== undefined && fp.length !== want) throw new RdataError(`fingerprint type ${type} needs ${want} octets, got ${fp.length}`);
+    return w.u8(type).bytes(fp).done();
   },
   toText(r) {
     return `${r.u8()} ${r.u8()} ${hexText(r.rest())}`;
