@@ -3,11 +3,39 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Type, typeToText } from '../../src/wire/constants.js';
-import { nameToText } from '../../src/wire/name.js';
-import { parseMasterFile } from '../../src/zone/masterfile.js';
+import { Type, typeFromText, typeToText } from '../../src/wire/constants.js';
+import { nameToText, parseName } from '../../src/wire/name.js';
+import { parseMasterFile, parseMasterText } from '../../src/zone/masterfile.js';
 import { checkRdata, RdataError, rdataToText } from '../../src/zone/rdata/index.js';
-import { ORIGIN, reason, roundTrip, wire } from './helpers.js';
+
+const ORIGIN = parseName('example.com.');
+
+/** Parses one record "TYPE rdata" owned by x.example.com. and returns its rdata as hex. */
+function wire(rr: string): string {
+  const r = parseMasterText(`x 300 IN ${rr}\n`, 't.zone', ORIGIN);
+  expect(r.errors.map((e) => e.message)).toEqual([]);
+  expect(r.records).toHaveLength(1);
+  return r.records[0].rdata.toString('hex');
+}
+
+/** The reason given for one bad record "TYPE rdata". */
+function reason(rr: string): string {
+  const r = parseMasterText(`x 300 IN ${rr}\n`, 't.zone', ORIGIN);
+  expect(r.records).toHaveLength(0);
+  expect(r.errors).toHaveLength(1);
+  expect(r.errors[0].file).toBe('t.zone');
+  expect(r.errors[0].line).toBe(1);
+  return r.errors[0].reason;
+}
+
+/** Text → wire → text, then that text → wire again must give the same octets. */
+function roundTrip(rr: string): string {
+  const type = typeFromText(rr.split(/\s+/)[0])!;
+  const first = wire(rr);
+  const text = rdataToText(type, Buffer.from(first, 'hex'));
+  expect(wire(`${rr.split(/\s+/)[0]} ${text}`)).toBe(first);
+  return text;
+}
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
 const has = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
