@@ -55,7 +55,8 @@ export function parseResponse(text: string, cmd = ''): Response {
     retriedTcp: /Truncated, retrying in TCP mode|retrying over TCP/i.test(text),
     raw: text,
   };
-  let section: 'none' | 'edns' | 'question' | 'answer' | 'authority' | 'additional' = 'none';
+  type Section = 'none' | 'edns' | 'question' | 'answer' | 'authority' | 'additional';
+  let section = 'none' as Section;
   let sawHeader = false;
   for (const line of text.split('\n')) {
     const status = /->>HEADER<<- opcode: \w+[,;] status: (\w+)/.exec(line);
@@ -99,7 +100,7 @@ export function parseResponse(text: string, cmd = ''): Response {
         r.edns.push(line.replace(/^;+\s*/, ''));
         continue;
       }
-      section = 'none';
+      section = 'none' as Section;
     }
     if (section === 'question') {
       r.question.push(line.replace(/^;+\s*/, '').trim().split(/\s+/).join(' '));

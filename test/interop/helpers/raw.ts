@@ -27,7 +27,7 @@ export function buildQuery(q: RawQuery): Buffer {
   header.writeUInt16BE(q.rd ? 0x0100 : 0, 2);
   header.writeUInt16BE(q.questions.length, 4);
   header.writeUInt16BE(q.edns ? 1 : 0, 10);
-  const parts = [header];
+  const parts: Buffer[] = [header];
   for (const qu of q.questions) {
     const tc = Buffer.alloc(4);
     tc.writeUInt16BE(qu.type, 0);
