@@ -1,0 +1,103 @@
+import { answerOptions } from '../config/answer-options.js';
+import { ConfigError, formatIssue } from '../config/error.js';
+import { loadConfig } from '../config/load.js';
+import type { Config } from '../config/types.js';
+import { Responder } from '../answer/responder.js';
+import { createLogger, type Logger } from '../log.js';
+import { serverOptions, startServer } from '../server/server.js';
+import type { RunningServer } from '../server/types.js';
+import { loadZones, logZoneFailures } from '../server/zones.js';
+import type { Zone } from '../zone/zone.js';
+import { ZoneStore } from '../zone/store.js';
+
+/**
+ * `inkan serve`: runs until SIGTERM/SIGINT. Resolves with the exit code; config errors at
+ * start are printed plainly to stderr, everything after that is JSON on stdout.
+ */
+export async function serve(configPath: string): Promise<number> {
+  let config: Config;
+  try {
+    config = loadConfig(configPath);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`inkan: configuration not loaded:\n${err.message}\n`);
+    return 1;
+  }
+  const logger = createLogger(config.log.level);
+  const first = loadZones(config.zones);
+  logZoneFailures(logger, first.failures);
+  logLoaded(logger, first.zones);
+  let zones = first.zones;
+
+  const responder = new Responder(new ZoneStore([...zones.values()]), answerOptions(config));
+  let server: RunningServer;
+  try {
+    server = await startServer(serverOptions(config, responder, logger));
+  } catch (err) {
+    logger.fatal({ err }, 'cannot listen');
+    return 1;
+  }
+  logger.info({ addresses: server.addresses(), zones: zones.size, config: config.file }, 'listening');
+
+  const reload = (): void => {
+    let next: Config;
+    try {
+      next = loadConfig(configPath);
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      for (const i of err.issues) logger.error({ file: i.file, line: i.line, key: i.path }, formatIssue(i));
+      logger.error('configuration not reloaded; the running configuration and zones stay');
+      return;
+    }
+    for (const part of needsRestart(config, next)) logger.warn({ setting: part }, 'setting changed; it takes effect after a restart');
+    logger.level = next.log.level;
+    const result = loadZones(next.zones, zones);
+    logZoneFailures(logger, result.failures);
+    zones = result.zones;
+    responder.setStore(new ZoneStore([...zones.values()]));
+    logger.info({ zones: zones.size, failed: result.failures.length }, 'reloaded');
+  };
+
+  process.on('SIGHUP', () => {
+    logger.info('SIGHUP: reloading');
+    try {
+      reload();
+    } catch (err) {
+      logger.error({ err }, 'reload failed; the running configuration and zones stay');
+    }
+  });
+
+  return new Promise((resolve) => {
+    let stopping = false;
+    const stop = (signal: string): void => {
+      if (stopping) {
+        logger.warn({ signal }, 'second signal: exiting without draining');
+        resolve(1);
+        return;
+      }
+      stopping = true;
+      logger.info({ signal }, 'stopping');
+      void server.close().then(() => {
+        logger.info('stopped');
+        resolve(0);
+      });
+    };
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
+  });
+}
+
+function logLoaded(logger: Logger, zones: Map<string, Zone>): void {
+  for (const name of zones.keys()) logger.info({ zone: name }, 'zone loaded');
+}
+
+/** Settings a reload does not apply: sockets are bound and the responder is built once. */
+function needsRestart(a: Config, b: Config): string[] {
+  const out: string[] = [];
+  const same = (x: unknown, y: unknown): boolean => JSON.stringify(x) === JSON.stringify(y);
+  if (!same(a.listen, b.listen)) out.push('listen');
+  if (!same(a.tcp, b.tcp)) out.push('tcp');
+  if (a.log.querySample !== b.log.querySample) out.push('log.query-sample');
+  if (!same(answerOptions(a), answerOptions(b))) out.push('edns-max-payload/nsid/additional-targets/response-cache-entries');
+  return out;
+}

@@ -1,0 +1,23 @@
+import { readFileSync } from 'node:fs';
+
+export const USAGE = `Usage: inkan <command> [options]
+
+Commands:
+  serve [--config FILE]          serve the zones of FILE (default: inkan.yaml)
+                                 SIGHUP reloads config and zones, SIGTERM/SIGINT stop
+  check ZONEFILE [--origin NAME] check a zone file; report answers over 512 and 1232 bytes
+                                 (origin defaults to the file name without ".zone")
+
+Options:
+  -h, --help       show this help (also after a command)
+  -V, --version    print the version
+`;
+
+/** Thrown for a command line we cannot make sense of; main prints it and exits 2. */
+export class UsageError extends Error {}
+
+export function version(): string {
+  // dist/cli/main.js and src/cli/main.ts both sit two levels below package.json.
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}

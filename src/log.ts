@@ -1,0 +1,17 @@
+import { pino, type Logger, type DestinationStream } from 'pino';
+import type { LogLevel } from './config/types.js';
+
+export type { Logger };
+
+/**
+ * JSON lines on stdout (or `destination`). With no level given, tests run quiet and
+ * everything else logs at info.
+ */
+export function createLogger(level?: LogLevel, destination?: DestinationStream): Logger {
+  const chosen = level ?? (process.env.VITEST ? 'silent' : 'info');
+  const options = { level: chosen, base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime };
+  return destination ? pino(options, destination) : pino(options);
+}
+
+/** A logger that drops everything, for library callers that pass none. */
+export const silentLogger: Logger = pino({ level: 'silent' });

@@ -1,0 +1,36 @@
+import type { Logger } from 'pino';
+import type { ListenAddress } from '../config/types.js';
+
+/** Whatever answers queries; the server only moves its bytes. null means send nothing. */
+export interface QueryResponder {
+  respond(msg: Buffer, tcp: boolean): Buffer | null;
+}
+
+export interface ServerAddress {
+  family: 'IPv4' | 'IPv6';
+  address: string;
+  port: number;
+}
+
+export interface ServerOptions {
+  listen: readonly ListenAddress[];
+  responder: QueryResponder;
+  logger?: Logger;
+  /** Close a TCP connection that makes no progress for this long (RFC 7766 §6.2.3). */
+  tcpIdleTimeoutMs?: number;
+  /** TCP connections over this many, across all addresses, are closed at once. */
+  tcpMaxConnections?: number;
+  /** Log one query in every N; 0 (default) logs none. */
+  querySample?: number;
+  /** How long close() lets TCP clients collect their answers before cutting them off. */
+  drainTimeoutMs?: number;
+}
+
+export interface RunningServer {
+  /** One entry per configured address, with the port actually bound (UDP and TCP share it). */
+  addresses(): ServerAddress[];
+  /** Open TCP connections right now. */
+  tcpConnections(): number;
+  /** Stops accepting, lets open TCP connections finish their answers, then resolves. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,40 @@
+import { createSocket, type Socket } from 'node:dgram';
+import type { Logger } from 'pino';
+import type { QueryLog } from './query-log.js';
+import type { QueryResponder } from './types.js';
+
+/** Binds a UDP socket; rejects if the bind fails (address in use, not configured here, ...). */
+export function bindUdp(family: 4 | 6, address: string, port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    // ipv6Only so that "0.0.0.0:53" and "[::]:53" can both be configured.
+    const sock = createSocket({ type: family === 6 ? 'udp6' : 'udp4', ipv6Only: family === 6 });
+    const onError = (err: Error): void => {
+      sock.close();
+      reject(err);
+    };
+    sock.once('error', onError);
+    sock.bind(port, address, () => {
+      sock.off('error', onError);
+      resolve(sock);
+    });
+  });
+}
+
+/** One respond() per datagram. Nothing a client sends, and no responder bug, ends the process. */
+export function serveUdp(sock: Socket, responder: QueryResponder, logger: Logger, queries: QueryLog): void {
+  sock.on('error', (err) => logger.error({ err }, 'udp socket error'));
+  sock.on('message', (msg, rinfo) => {
+    let out: Buffer | null;
+    try {
+      out = responder.respond(msg, false);
+    } catch (err) {
+      logger.error({ err, client: rinfo.address }, 'responder failed on a udp query');
+      return;
+    }
+    if (queries.enabled && queries.sample()) queries.write('udp', rinfo.address, rinfo.port, msg, out);
+    if (!out) return;
+    sock.send(out, rinfo.port, rinfo.address, (err) => {
+      if (err) logger.debug({ err, client: rinfo.address }, 'udp send failed');
+    });
+  });
+}
