@@ -45,17 +45,14 @@ function absolute(name: string): string {
   return name.endsWith('.') ? name : `${name}.`;
 }
 
-/** Extra facts about a zone when its class exposes them (serial, record count). */
 function describe(zone: Zone): string {
-  const z = zone as unknown as { serial?: unknown; recordCount?: unknown };
-  let s = '';
-  if (typeof z.serial === 'number') s += `, serial ${z.serial}`;
-  if (typeof z.recordCount === 'number') s += `, ${z.recordCount} records`;
-  return s;
+  let rrsets = 0;
+  for (const node of zone.ordered) rrsets += node.rrsets.size;
+  return `, serial ${zone.serial}, ${zone.size} names, ${rrsets} RRsets`;
 }
 
 function table(rows: AnswerSize[]): string[] {
-  const header = ['NAME', 'TYPE', 'BYTES', 'OVER'];
+  const header = ['NAME', 'TYPE', 'BYTES', 'EXCEEDS'];
   const cells = rows.map((r) => [r.qname, r.qtype, String(r.bytes), r.bytes > EDNS_LIMIT ? `${EDNS_LIMIT}` : `${CLASSIC_LIMIT}`]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
   const fmt = (c: string[]): string => c.map((v, i) => (i === 2 ? v.padStart(widths[i]) : v.padEnd(widths[i]))).join('  ').trimEnd();

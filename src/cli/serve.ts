@@ -6,8 +6,7 @@ import { Responder } from '../answer/responder.js';
 import { createLogger, type Logger } from '../log.js';
 import { serverOptions, startServer } from '../server/server.js';
 import type { RunningServer } from '../server/types.js';
-import { loadZones, logZoneFailures } from '../server/zones.js';
-import type { Zone } from '../zone/zone.js';
+import { loadZones, logZoneFailures, type ZoneLoadResult } from '../server/zones.js';
 import { ZoneStore } from '../zone/store.js';
 
 /**
@@ -26,7 +25,7 @@ export async function serve(configPath: string): Promise<number> {
   const logger = createLogger(config.log.level);
   const first = loadZones(config.zones);
   logZoneFailures(logger, first.failures);
-  logLoaded(logger, first.zones);
+  logLoaded(logger, first);
   let zones = first.zones;
 
   const responder = new Responder(new ZoneStore([...zones.values()]), answerOptions(config));
@@ -53,6 +52,7 @@ export async function serve(configPath: string): Promise<number> {
     logger.level = next.log.level;
     const result = loadZones(next.zones, zones);
     logZoneFailures(logger, result.failures);
+    logLoaded(logger, result);
     zones = result.zones;
     responder.setStore(new ZoneStore([...zones.values()]));
     logger.info({ zones: zones.size, failed: result.failures.length }, 'reloaded');
@@ -87,8 +87,11 @@ export async function serve(configPath: string): Promise<number> {
   });
 }
 
-function logLoaded(logger: Logger, zones: Map<string, Zone>): void {
-  for (const name of zones.keys()) logger.info({ zone: name }, 'zone loaded');
+function logLoaded(logger: Logger, result: ZoneLoadResult): void {
+  const failed = new Set(result.failures.map((f) => f.name));
+  for (const [name, zone] of result.zones) {
+    if (!failed.has(name)) logger.info({ zone: name, serial: zone.serial, file: zone.file }, 'zone loaded');
+  }
 }
 
 /** Settings a reload does not apply: sockets are bound and the responder is built once. */
