@@ -84,6 +84,12 @@ export function defineDifferential(o: DifferentialOptions): void {
         },
       };
       const problems = rule ? rule.check(nr, ng, c, ctx) : differences(nr, ng, o.refName, o.gotName);
+      // The harness checks itself: dig must have used the transport the mode asks for.
+      const transport = c.mode === 'tcp' ? 'TCP' : 'UDP';
+      for (const [who, r] of [[o.refName, rr], [o.gotName, gr]] as const) {
+        if (!r.error && r.transport !== transport) problems.push(`harness: ${who} was asked over ${r.transport ?? '?'}, not ${transport}`);
+        if (r.retriedTcp) problems.push(`harness: dig retried ${who}'s query over TCP`);
+      }
       const context = `\n${o.refName}:\n${describeResponse(nr)}\n${o.gotName}:\n${describeResponse(ng)}\n` +
         (rule ? `rule: ${rule.reason}\n` : '') + `query: ${gr.cmd}`;
       expect(problems, context).toEqual([]);

@@ -4,14 +4,17 @@
 import { readFileSync } from 'node:fs';
 import type { DigQuery } from './dig.js';
 
-/** How a query is sent. UDP modes use +ignore so a TC answer is seen as it is. */
+/**
+ * How a query is sent. UDP modes use +ignore so a TC answer is seen as it is, and +notcp
+ * because dig sends ANY over TCP unless told otherwise.
+ */
 export type Mode = 'udp' | 'udp-noedns' | 'udp-512' | 'udp-norec' | 'tcp';
 
 export const MODE_OPTIONS: Record<Mode, string[]> = {
-  udp: ['+ignore'], // dig's default EDNS (payload 1232)
-  'udp-noedns': ['+noedns', '+ignore'], // plain RFC 1035 client: 512 octets
-  'udp-512': ['+bufsize=512', '+ignore'], // EDNS with a 512-octet payload
-  'udp-norec': ['+norec', '+ignore'], // RD clear, as a resolver sends
+  udp: ['+notcp', '+ignore'], // dig's default EDNS (payload 1232)
+  'udp-noedns': ['+notcp', '+noedns', '+ignore'], // plain RFC 1035 client: 512 octets
+  'udp-512': ['+notcp', '+bufsize=512', '+ignore'], // EDNS with a 512-octet payload
+  'udp-norec': ['+notcp', '+norec', '+ignore'], // RD clear, as a resolver sends
   tcp: ['+tcp'],
 };
 

@@ -5,6 +5,22 @@ import { differences, type Normalized } from './compare.js';
 import type { Rule } from './differential.js';
 import type { Case } from './queries.js';
 
+const NAME_RDATA_TYPES = new Set(['CNAME', 'DNAME', 'NS', 'PTR', 'MX', 'SRV', 'SOA', 'KX', 'AFSDB', 'RP']);
+
+/** Lower-cases rdata of types whose rdata is names (and numbers): for case-blind comparison. */
+export function foldRdataNames(rrs: string[]): string[] {
+  return rrs
+    .map((rr) => {
+      const f = rr.split(' ');
+      return NAME_RDATA_TYPES.has(f[3]!) ? rr.toLowerCase() : rr;
+    })
+    .sort();
+}
+
+function fold(n: Normalized): Normalized {
+  return { ...n, answer: foldRdataNames(n.answer), authority: foldRdataNames(n.authority) };
+}
+
 function rrsetsOf(section: string[]): Map<string, string[]> {
   const m = new Map<string, string[]>();
   for (const rr of section) {
@@ -20,12 +36,15 @@ function rrsetsOf(section: string[]): Map<string, string[]> {
 /**
  * RFC 8482 §4.1: a server may answer ANY with any one RRset of the name (or a synthesized
  * HINFO); which one is its choice. Both NSD and Knot do this too, over UDP and TCP alike.
- * Asserted instead: same rcode, flags and authority as the reference; exactly one RRset,
- * owned by the query name, and identical (TTL and rdata) to the reference's answer to a
- * query for that type at that name.
+ * Over TCP, RFC 8482 §4.4 also allows the conventional answer with every RRset.
+ * Asserted instead: same rcode, flags and authority as the reference; the same CNAME/DNAME
+ * chain (RFC 1034 §4.3.2 step 3a: ANY matches a CNAME, which is then not followed); after
+ * it one RRset owned by the chain's last name (over TCP: one, or all of that name's
+ * RRsets), each identical (TTL and rdata) to the reference's answer for that type.
  */
-export function anyRule(title: string, refName: string, gotName: string): Rule {
+export function anyRule(title: string, refName: string, gotName: string, zoneTypes: Map<string, Set<string>>): Rule {
   const isChain = (rr: string) => / (CNAME|DNAME) /.test(rr);
+  zoneTypes = new Map([...zoneTypes].map(([k, v]) => [k.toLowerCase(), v]));
   return {
     title,
     reason: 'RFC 8482 §4.1: ANY is answered with one RRset of the server\'s choosing',
@@ -35,7 +54,7 @@ export function anyRule(title: string, refName: string, gotName: string): Rule {
       // A CNAME/DNAME chain leading to the name is not the server's choice: it must match.
       const refChain = ref.answer.filter(isChain);
       const gotChain = got.answer.filter(isChain);
-      p.push(...differences({ ...ref, answer: refChain }, { ...got, answer: gotChain }, refName, gotName, ['answer']));
+      p.push(...differences({ ...ref, answer: foldRdataNames(refChain) }, { ...got, answer: foldRdataNames(gotChain) }, refName, gotName, ['answer']));
       let target = c.name.toLowerCase();
       for (let hops = 0; hops < 10; hops++) {
         const next = gotChain.find((rr) => rr.startsWith(`${target} `) && rr.includes(' CNAME '));
@@ -49,7 +68,15 @@ export function anyRule(title: string, refName: string, gotName: string): Rule {
         return p;
       }
       const sets = rrsetsOf(gotRest);
-      if (sets.size > 1) p.push(`${gotName} answered ANY with ${sets.size} RRsets: ${[...sets.keys()].join(', ')}`);
+      if (sets.size > 1) {
+        // RFC 8482 §4.4: over TCP a conventional (complete) ANY answer is allowed too.
+        const wildcard = `*.${target.split('.').slice(1).join('.')}`;
+        const all = zoneTypes.get(target) ?? zoneTypes.get(wildcard);
+        const types = [...sets.keys()].map((k) => k.split(' ')[1]!).sort();
+        const complete = all !== undefined && types.join(' ') === [...all].sort().join(' ');
+        if (c.mode !== 'tcp') p.push(`${gotName} answered ANY over UDP with ${sets.size} RRsets (${types.join(', ')}), not one`);
+        else if (!complete) p.push(`${gotName} answered ANY over TCP with ${types.join(', ')}: neither one RRset nor all of ${[...(all ?? [])].join(', ')}`);
+      }
       for (const [key, rrs] of sets) {
         const [owner, type] = key.split(' ') as [string, string];
         if (owner !== target) p.push(`${gotName}'s ANY answer is owned by ${owner}, not ${target}`);
@@ -87,6 +114,39 @@ export function rfc9471Rule(title: string, refName: string, gotName: string): Ru
       if (!got.flags.split(' ').includes('tc')) p.push(`${gotName} did not set TC although the in-domain glue does not fit (flags: ${got.flags})`);
       const refNs = new Set(ref.authority);
       for (const rr of got.authority) if (!refNs.has(rr)) p.push(`${gotName} authority has ${rr}, not in ${refName}'s referral`);
+      return p;
+    },
+  };
+}
+
+/**
+ * RFC 4343 §4.1: the case of names in rdata is not significant but should be preserved.
+ * inkan (like BIND) sends a name in rdata as the zone file spells it (`cmixed CNAME MiXeD`)
+ * and a DNAME-synthesized CNAME (RFC 6672 §2.2) with the query's own spelling of the part
+ * below the DNAME owner; NSD and Knot fold names to lower case. Covers queries whose answer
+ * carries such a name. Asserted instead: everything equal with rdata names compared
+ * case-blind, and each synthesized CNAME target spelled exactly as this query spelled it
+ * (a response cache must not hand one client another client's spelling).
+ */
+export function rdataCaseRule(title: string, refName: string, gotName: string): Rule {
+  return {
+    title,
+    reason: 'RFC 4343 §4.1: rdata name case is preserved (inkan, BIND) or folded (NSD, Knot); compared case-blind',
+    matches: (c: Case) => /^cmixed\.diff\.test\.$/i.test(c.name) || /(^|\.)(dn|dnout)\.diff\.test\.$/i.test(c.name),
+    check(ref: Normalized, got: Normalized, c: Case) {
+      const p = differences(fold(ref), fold(got), refName, gotName);
+      const dname = got.answer.find((rr) => rr.split(' ')[3] === 'DNAME');
+      if (dname) {
+        const [owner, , , , target] = dname.split(' ') as [string, string, string, string, string];
+        const below = c.name.slice(0, c.name.length - owner.length); // keeps the query's case
+        const want = `${below}${target}`;
+        for (const rr of got.answer) {
+          const f = rr.split(' ');
+          if (f[3] === 'CNAME' && f[0] === c.name.toLowerCase() && f[4] !== want) {
+            p.push(`${gotName}'s synthesized CNAME target is ${f[4]}, not the query's spelling ${want}`);
+          }
+        }
+      }
       return p;
     },
   };
