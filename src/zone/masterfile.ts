@@ -6,10 +6,12 @@
 //   the $TTL in force; else the TTL of the previous record; else opts.defaultTtl;
 //   else, for the SOA only, its MINIMUM field (what BIND does; records after the SOA
 //   then inherit it as "the previous record"); else an error.
+// $INCLUDE starts the included file with the includer's origin (or the one given), $TTL,
+// owner, TTL and class; whatever the included file changes does not flow back.
 
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { Class, classToText, Type, typeFromText, typeToText } from '../wire/constants.js';
+import { Class, classFromText, classToText, Type, typeFromText, typeToText } from '../wire/constants.js';
 import { parseName, type Labels } from '../wire/name.js';
 import { MAX_TTL, parseDuration, RdataError, rdataFromText, type Token } from './rdata/index.js';
 import { ZoneError, type ZoneRecord } from './record.js';
@@ -28,7 +30,7 @@ interface Entry {
 }
 
 /** Splits text into entries: one per line, or several lines joined by parentheses. */
-export function* tokenize(text: string): Generator<Entry> {
+function* tokenize(text: string): Generator<Entry> {
   let line = 1;
   let entry: Entry = { line: 1, indented: false, tokens: [] };
   let word: string | null = null;
@@ -137,8 +139,9 @@ class Parser {
         if (!e.indented && !first.quoted && first.text.startsWith('$')) this.directive(e, st);
         else this.record(e, st);
       } catch (err) {
-        if (!(err instanceof RdataError)) throw err;
-        this.errors.push(new ZoneError(st.file, e.line, err.message));
+        // Anything else is a bug here, but one bad line must still not take the zone load down.
+        const reason = err instanceof RdataError ? err.message : `internal error: ${(err as Error).message}`;
+        this.errors.push(new ZoneError(st.file, e.line, reason));
       }
     }
   }
@@ -212,8 +215,8 @@ class Parser {
       const t = toks[i].text;
       if (ttl === undefined && /^\d/.test(t)) {
         ttl = this.ttl(t, 'TTL');
-      } else if (cls === undefined && classFromTextStrict(t) !== undefined) {
-        cls = classFromTextStrict(t)!;
+      } else if (cls === undefined && classOf(t) !== undefined) {
+        cls = classOf(t);
       } else break;
       i++;
     }
@@ -238,11 +241,9 @@ class Parser {
   }
 }
 
-function classFromTextStrict(t: string): number | undefined {
-  const u = t.toUpperCase();
-  if (u === 'IN' || u === 'CH' || u === 'HS' || u === 'CS' || u === 'NONE') return u === 'CS' ? 2 : Class[u as 'IN' | 'CH' | 'HS' | 'NONE'];
-  const m = /^CLASS(\d{1,5})$/.exec(u);
-  return m && Number(m[1]) <= 0xffff ? Number(m[1]) : undefined;
+// "ANY" is taken as the type, so such a record gets the clearer "cannot appear in a zone".
+function classOf(t: string): number | undefined {
+  return t.toUpperCase() === 'ANY' ? undefined : classFromText(t);
 }
 
 export function parseMasterText(

@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Type } from '../../src/wire/constants.js';
+import { Type, typeToText } from '../../src/wire/constants.js';
 import { nameToText, parseName } from '../../src/wire/name.js';
 import { parseMasterFile, parseMasterText, type ParseResult } from '../../src/zone/masterfile.js';
 import { rdataToText } from '../../src/zone/rdata/index.js';
@@ -325,5 +325,31 @@ bad3 BOGUS x
     const r = parseMasterFile('/nonexistent/zone.db', ORIGIN);
     expect(r.records).toEqual([]);
     expect(r.errors.map((e) => e.message)).toEqual(['/nonexistent/zone.db:0: cannot read zone file: ENOENT']);
+  });
+});
+
+describe('mutated input', () => {
+  it('never throws, and every record it accepts prints and re-reads to the same octets', () => {
+    let seed = 20240101;
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const base = readFileSync(join(FIXTURES, 'alltypes.zone'), 'latin1');
+    const pieces = ['(', ')', '"', '\\', ';', '\n', ' ', '\\#', '0', '255', '65536', '.', '@', '=', ',', ':', 'ff', 'x', '\\0', '$TTL', '$ORIGIN', 'N', '-'];
+    for (let i = 0; i < 300; i++) {
+      const chars = base.split('');
+      for (let k = 0; k <= rnd(5); k++) chars.splice(rnd(chars.length), rnd(2), pieces[rnd(pieces.length)]);
+      const r = parseMasterText(chars.join(''), 'f', ORIGIN, { baseDir: '/nonexistent' });
+      for (const e of r.errors) {
+        expect(e.line).toBeGreaterThan(0);
+        expect(e.reason).not.toMatch(/^internal error/);
+      }
+      for (const rec of r.records) {
+        const again = parse(`x 1 ${typeToText(rec.type)} ${rdataToText(rec.type, rec.rdata)}\n`);
+        expect(again.errors).toEqual([]);
+        expect(again.records[0].rdata.equals(rec.rdata)).toBe(true);
+      }
+    }
   });
 });

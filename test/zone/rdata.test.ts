@@ -306,4 +306,15 @@ describe.skipIf(!has('named-compilezone'))('cross-check against BIND', () => {
       expect({ line: lines[rec.line - 1], hex }).toEqual({ line: lines[rec.line - 1], hex: rec.rdata.toString('hex') });
     }
   });
+
+  it.skipIf(!has('ldns-read-zone'))('ldns reads our rdataToText output as the same records', () => {
+    const printed = join(dir, 'printed-ldns.zone');
+    writeFileSync(printed, genericZone(fixture, (t, rd) => `${typeToText(t)} ${rdataToText(t, rd)}`), 'latin1');
+    const read = (f: string) => {
+      const out = spawnSync('ldns-read-zone', [f], { encoding: 'latin1' });
+      expect(out.status, out.stderr).toBe(0);
+      return out.stdout;
+    };
+    expect(read(printed)).toBe(read(fixture));
+  });
 });
