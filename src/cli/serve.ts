@@ -10,10 +10,13 @@ import { loadZones, logZoneFailures, type ZoneLoadResult } from '../server/zones
 import { ZoneStore } from '../zone/store.js';
 
 /**
- * `inkan serve`: runs until SIGTERM/SIGINT. Resolves with the exit code; config errors at
- * start are printed plainly to stderr, everything after that is JSON on stdout.
+ * `inkan serve`: runs until SIGTERM/SIGINT and resolves with the exit code. Config errors
+ * at start go plainly to stderr; everything after that is JSON lines on stdout.
  */
 export async function serve(configPath: string): Promise<number> {
+  // Registered before anything slow: a signal's default action would kill us mid-start.
+  const signals = new SignalQueue();
+
   let config: Config;
   try {
     config = loadConfig(configPath);
@@ -58,18 +61,19 @@ export async function serve(configPath: string): Promise<number> {
     logger.info({ zones: zones.size, failed: result.failures.length }, 'reloaded');
   };
 
-  process.on('SIGHUP', () => {
-    logger.info('SIGHUP: reloading');
-    try {
-      reload();
-    } catch (err) {
-      logger.error({ err }, 'reload failed; the running configuration and zones stay');
-    }
-  });
-
   return new Promise((resolve) => {
     let stopping = false;
-    const stop = (signal: string): void => {
+    signals.start((signal) => {
+      if (signal === 'SIGHUP') {
+        if (stopping) return;
+        logger.info({ signal }, 'reloading');
+        try {
+          reload();
+        } catch (err) {
+          logger.error({ err }, 'reload failed; the running configuration and zones stay');
+        }
+        return;
+      }
       if (stopping) {
         logger.warn({ signal }, 'second signal: exiting without draining');
         resolve(1);
@@ -81,10 +85,27 @@ export async function serve(configPath: string): Promise<number> {
         logger.info('stopped');
         resolve(0);
       });
-    };
-    process.on('SIGTERM', () => stop('SIGTERM'));
-    process.on('SIGINT', () => stop('SIGINT'));
+    });
   });
+}
+
+type Signal = 'SIGHUP' | 'SIGTERM' | 'SIGINT';
+
+/** Catches signals from the moment it is made; holds them until a handler is ready. */
+class SignalQueue {
+  private held: Signal[] = [];
+  private handler?: (s: Signal) => void;
+
+  constructor() {
+    for (const s of ['SIGHUP', 'SIGTERM', 'SIGINT'] as const) {
+      process.on(s, () => (this.handler ? this.handler(s) : this.held.push(s)));
+    }
+  }
+
+  start(handler: (s: Signal) => void): void {
+    this.handler = handler;
+    for (const s of this.held.splice(0)) handler(s);
+  }
 }
 
 function logLoaded(logger: Logger, result: ZoneLoadResult): void {

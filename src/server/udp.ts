@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import type { QueryLog } from './query-log.js';
 import type { QueryResponder } from './types.js';
 
+const UDP_RECV_BUFFER = 4 * 1024 * 1024;
+
 /** Binds a UDP socket; rejects if the bind fails (address in use, not configured here, ...). */
 export function bindUdp(family: 4 | 6, address: string, port: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
@@ -15,6 +17,12 @@ export function bindUdp(family: 4 | 6, address: string, port: number): Promise<S
     sock.once('error', onError);
     sock.bind(port, address, () => {
       sock.off('error', onError);
+      try {
+        // The default (~200 kB) drops bursts; Linux caps this at net.core.rmem_max silently.
+        sock.setRecvBufferSize(UDP_RECV_BUFFER);
+      } catch {
+        // Keep the default where the system refuses.
+      }
       resolve(sock);
     });
   });
