@@ -83,6 +83,17 @@ const EXAMPLES: [string, string][] = [
   ['NSEC www.example.com. A AAAA RRSIG NSEC TYPE65000', '03777777076578616d706c6503636f6d000006400000080003fd1e000000000000000000000000000000000000000000000000000000000080'],
   ['NSEC3 1 1 12 aabbccdd 2vptu5timamqttgl4luu9kg21e0aor3s A RRSIG', '0101000c04aabbccdd1417f3df17b2b2adaef615257de4d2020b80ac6c7c0006400000000002'],
   ['RRSIG A 13 3 3600 20240201000000 20240101000000 12345 example.com. AQID', '00010d0300000e1065badf00659200803039076578616d706c6503636f6d00010203'],
+  ['ZONEMD 2018031900 1 1 FEBE3D4CE2EC2FFA4BA99D46CD69D6D29711E55217057BEE7EB1A7B641A47BA7FED2DD5B97AE499FAFA4F22C6BD647DE', '7848b91c0101febe3d4ce2ec2ffa4ba99d46cd69d6d29711e55217057bee7eb1a7b641a47ba7fed2dd5b97ae499fafa4f22c6bd647de'],
+  ['CSYNC 66 3 A NS AAAA', '000000420003000460000008'],
+  ['CSYNC 1 0', '000000010000'],
+  ['DHCID AAIBY2/AuCccgoJbsaxcQc9TUapptP69lOjxfNuVAA2kjEA=', '000201636fc0b8271c82825bb1ac5c41cf5351aa69b4febd94e8f17cdb95000da48c40'],
+  ['CERT PGP 0 0 AQID', '0003000000010203'],
+  ['CERT 65535 1 RSASHA256 AQID', 'ffff000108010203'],
+  ['IPSECKEY 10 1 2 192.0.2.38 AQNRU3mG7TVTO2BkR47usntb102uFJtugbo6BSGvgqt4AQ==', '0a0102c0000226010351537986ed35533b6064478eeeb27b5bd74dae149b6e81ba3a0521af82ab7801'],
+  ['IPSECKEY 10 0 2 . AQID', '0a0002010203'],
+  ['IPSECKEY 10 3 2 gw.example.net. AQID', '0a0302026777076578616d706c65036e657400010203'],
+  ['IPSECKEY 10 2 2 2001:db8::1 AQID', '0a020220010db8000000000000000000000001010203'],
+  ['APL 1:192.168.32.0/21 !1:192.168.38.0/28 2:2001:db8::/32 1:0.0.0.0/0', '00011503c0a82000011c83c0a8260002200420010db800010000'],
 ];
 
 describe('wire form of every type, as BIND encodes it', () => {
@@ -176,6 +187,10 @@ describe('field details', () => {
     expect(wire('DNSKEY 256 3 ED25519 AQID')).toBe('0100030f010203');
   });
 
+  it('takes an IPSECKEY without a key when the algorithm is 0 (RFC 4025 §2.6)', () => {
+    expect(wire('IPSECKEY 10 1 0 192.0.2.1')).toBe('0a0100c0000201');
+  });
+
   it('allows spaces inside base64 and hex', () => {
     expect(wire('OPENPGPKEY AQ ID')).toBe('010203');
     expect(wire('TLSA 3 1 1 ab cd ef')).toBe('030101abcdef');
@@ -253,6 +268,15 @@ describe('bad fields name what is wrong', () => {
     ['A \\# 5 0a000001', 'generic rdata length is 5 but 4 octets of hex follow'],
     ['TYPE65432 \\# 2 abcdef', 'generic rdata length is 2 but 3 octets of hex follow'],
     ['TYPE65432 \\# 1 xy', 'bad generic rdata: "xy" is not an even number of hex digits'],
+    ['ZONEMD 1 1 1 abcd', 'hash algorithm 1 needs 48 octets, got 2'],
+    ['ZONEMD 1 1 9 abcd', 'digest is 2 octets; ZONEMD needs at least 12'],
+    ['CSYNC 1 0 A FOO', 'unknown type "FOO" in type bitmap'],
+    ['CERT XYZ 0 0 AQID', 'bad certificate type "XYZ"'],
+    ['IPSECKEY 10 0 2 gw AQID', 'gateway type 0 needs "." as gateway, got "gw"'],
+    ['IPSECKEY 10 4 2 . AQID', 'bad gateway type "4": expected an integer 0..3'],
+    ['IPSECKEY 10 1 2 192.0.2.1', 'missing public key'],
+    ['APL 3:1.2.3.4/8', 'bad APL item "3:1.2.3.4/8": expected [!]1:IPv4/prefix or [!]2:IPv6/prefix'],
+    ['APL 1:1.2.3.4/33', 'bad APL item "1:1.2.3.4/33": prefix longer than the address'],
     ['TYPE65432 abcdef', 'no text format for this type; write it as \\# <length> <hex>'],
     ['MX \\# 3 000a03', 'bad name in rdata: label runs past the end of the message'],
   ])('%s', (rr, why) => {

@@ -3,6 +3,7 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import type { RdataCodec } from './codec.js';
 import { RdataError } from './fields.js';
+import { Writer } from './wire.js';
 
 export function ipv4ToBytes(text: string): Buffer {
   // isIPv4 rejects leading zeros and short forms ("10.1") that inet_aton would take.
@@ -77,5 +78,39 @@ export const AAAA: RdataCodec = {
   },
   toText(r) {
     return ipv6Text(r.bytes(16));
+  },
+};
+
+/** APL (RFC 3123): items "[!]afi:address/prefix", address octets on the wire without trailing zeros. */
+export const APL: RdataCodec = {
+  fromText(f) {
+    const w = new Writer();
+    for (const t of f.rest()) {
+      const m = /^(!?)(\d+):([^/]+)\/(\d+)$/.exec(t.text);
+      if (!m || (m[2] !== '1' && m[2] !== '2')) throw new RdataError(`bad APL item "${t.text}": expected [!]1:IPv4/prefix or [!]2:IPv6/prefix`);
+      const v4 = m[2] === '1';
+      const addr = v4 ? ipv4ToBytes(m[3]) : ipv6ToBytes(m[3]);
+      const prefix = Number(m[4]);
+      if (prefix > addr.length * 8) throw new RdataError(`bad APL item "${t.text}": prefix longer than the address`);
+      let len = addr.length;
+      while (len > 0 && addr[len - 1] === 0) len--;
+      w.u16(v4 ? 1 : 2).u8(prefix).u8((m[1] ? 0x80 : 0) | len).bytes(addr.subarray(0, len));
+    }
+    return w.done();
+  },
+  toText(r) {
+    const items: string[] = [];
+    while (r.left() > 0) {
+      const afi = r.u16();
+      const prefix = r.u8();
+      const nlen = r.u8();
+      const size = afi === 1 ? 4 : afi === 2 ? 16 : 0;
+      const len = nlen & 0x7f;
+      if (!size || len > size || prefix > size * 8) throw new RdataError('bad APL item');
+      const addr = Buffer.alloc(size);
+      r.bytes(len).copy(addr);
+      items.push(`${nlen & 0x80 ? '!' : ''}${afi}:${afi === 1 ? ipv4Text(addr) : ipv6Text(addr)}/${prefix}`);
+    }
+    return items.join(' ');
   },
 };

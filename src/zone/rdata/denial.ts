@@ -39,7 +39,7 @@ export function decodeTypeBitmap(r: Reader): number[] {
   return types;
 }
 
-function readTypes(f: Fields): number[] {
+export function readTypes(f: Fields): number[] {
   return f.rest().map((t) => {
     const v = typeFromText(t.text);
     if (v === undefined) throw new RdataError(`unknown type "${t.text}" in type bitmap`);
@@ -47,7 +47,7 @@ function readTypes(f: Fields): number[] {
   });
 }
 
-const typesText = (types: number[]) => types.map(typeToText).join(' ');
+export const typesText = (types: number[]) => types.map(typeToText).join(' ');
 
 function salt(f: Fields): Buffer {
   const t = f.word('salt');

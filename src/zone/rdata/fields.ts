@@ -167,7 +167,7 @@ export class Fields {
   }
 
   /** Remaining tokens joined, for base64 and hex fields that may contain spaces. */
-  joined(what: string): string {
+  joined(what?: string): string {
     return this.rest(what)
       .map((t) => t.text)
       .join('');

@@ -9,7 +9,7 @@ export function isGeneric(f: Fields): boolean {
 export function genericFromText(f: Fields): Buffer {
   f.next('\\#');
   const len = f.int('generic rdata length', 0xffff);
-  const data = hexToBytes(f.joined(len === 0 ? '' : 'generic rdata hex'), 'generic rdata');
+  const data = hexToBytes(f.joined(len === 0 ? undefined : 'generic rdata hex'), 'generic rdata');
   if (data.length !== len) throw new RdataError(`generic rdata length is ${len} but ${data.length} octets of hex follow`);
   return data;
 }

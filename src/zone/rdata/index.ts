@@ -2,8 +2,8 @@
 
 import { Type } from '../../wire/constants.js';
 import type { Labels } from '../../wire/name.js';
-import { A, AAAA } from './address.js';
-import { OPENPGPKEY, SSHFP, TLSA } from './certs.js';
+import { A, AAAA, APL } from './address.js';
+import { CERT, DHCID, IPSECKEY, OPENPGPKEY, SSHFP, TLSA } from './certs.js';
 import type { RdataCodec } from './codec.js';
 import { NSEC, NSEC3, NSEC3PARAM } from './denial.js';
 import { Fields, RdataError, type Token } from './fields.js';
@@ -16,6 +16,7 @@ import { CAA, NAPTR, SRV, URI } from './service.js';
 import { SVCB } from './svcb.js';
 import { HINFO, TXT } from './strings.js';
 import { Reader } from './wire.js';
+import { CSYNC, ZONEMD } from './zonemeta.js';
 
 export { RdataError, type Token } from './fields.js';
 export { parseDuration, MAX_TTL } from './fields.js';
@@ -54,6 +55,12 @@ const CODECS = new Map<number, RdataCodec>([
   [Type.NSEC3, NSEC3],
   [Type.RRSIG, RRSIG],
   [Type.LOC, LOC],
+  [Type.APL, APL],
+  [Type.CERT, CERT],
+  [Type.IPSECKEY, IPSECKEY],
+  [Type.DHCID, DHCID],
+  [Type.ZONEMD, ZONEMD],
+  [Type.CSYNC, CSYNC],
 ]);
 
 /** Throws RdataError when rdata is not well-formed for its type. Unknown types always pass. */
