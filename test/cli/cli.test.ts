@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureInkanBuilt, inkan, ROOT } from './run.js';
 
 beforeAll(() => {
@@ -9,6 +9,7 @@ beforeAll(() => {
 });
 
 const dir = mkdtempSync(join(tmpdir(), 'inkan-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('inkan command line', () => {
   it('--help prints usage and exits 0', () => {

@@ -1,6 +1,6 @@
 // End to end: the built `inkan serve` answering real dig and kdig, and SIGHUP reloads.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -62,8 +62,9 @@ describe.runIf(dig && kdig)('inkan serve with dig and kdig', () => {
     port6 = addrs.find((a) => a.family === 'IPv6')!.port;
   });
 
-  afterAll(async () => {
+  afterAll(() => {
     inkan?.signal('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('logs the broken zone with its file:line errors and serves the other', async () => {
