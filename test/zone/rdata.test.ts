@@ -135,8 +135,10 @@ describe('rdataToText', () => {
   });
 
   it('prints LOC as BIND does', () => {
-    expect(text('LOC 42 21 54 N 71 06 18 W -24m 30m')).toBe('42 21 54.000 N 71 6 18.000 W -24.00m 30.00m 10000.00m 10.00m');
-    expect(text('LOC 37 S 122 W 10.5m')).toBe('37 0 0.000 S 122 0 0.000 W 10.50m 1.00m 10000.00m 10.00m');
+    expect(text('LOC 52 22 23.000 N 4 53 32.000 E -2.00m 0.00m 10000m 10m')).toBe('52 22 23.000 N 4 53 32.000 E -2.00m 0.00m 10000m 10m');
+    expect(text('LOC 0 N 0 E 0 0.5m 0.05m 90000000m')).toBe('0 0 0.000 N 0 0 0.000 E 0.00m 0.50m 0.05m 90000000m');
+    expect(text('LOC 42 21 54 N 71 06 18 W -24m 30m')).toBe('42 21 54.000 N 71 6 18.000 W -24.00m 30m 10000m 10m');
+    expect(text('LOC 37 S 122 W 10.5m')).toBe('37 0 0.000 S 122 0 0.000 W 10.50m 1m 10000m 10m');
   });
 
   it('prints DNSSEC types with mnemonics, base64, base32hex and times', () => {

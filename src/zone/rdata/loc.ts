@@ -69,7 +69,9 @@ export const LOC: RdataCodec = {
     if (r.u8() !== 0) throw new RdataError('LOC version is not 0');
     const sizes = [r.u8(), r.u8(), r.u8()].map((p) => {
       if (p >> 4 > 9 || (p & 15) > 9) throw new RdataError('bad LOC precision');
-      return cmText((p >> 4) * 10 ** (p & 15));
+      const [m, e] = [p >> 4, p & 15];
+      // As BIND prints it: whole metres from 1 m up, otherwise 0.xx m.
+      return e >= 2 ? `${m * 10 ** (e - 2)}m` : `0.${String(m * 10 ** e).padStart(2, '0')}m`;
     });
     const lat = coordText(r.u32(), 'N', 'S');
     const lon = coordText(r.u32(), 'E', 'W');
