@@ -150,6 +150,8 @@ describe('rdataToText', () => {
     );
     expect(text('DS 60485 5 1 2bb183af5f22588179a53b0a98631fad1a292118')).toBe('60485 5 1 2BB183AF5F22588179A53B0A98631FAD1A292118');
     expect(text('DNSKEY 257 3 13 AQID BAUG')).toBe('257 3 13 AQIDBAUG');
+    expect(text('CERT 3 0 8 AQID')).toBe('PGP 0 RSASHA256 AQID');
+    expect(text('CERT 65535 1 200 AQID')).toBe('65535 1 200 AQID');
   });
 
   it('uses the RFC 3597 form for unknown types and for rdata its type cannot read', () => {

@@ -3,7 +3,7 @@
 
 import { ipv4Text, ipv4ToBytes, ipv6Text, ipv6ToBytes } from './address.js';
 import type { RdataCodec } from './codec.js';
-import { algorithm } from './keys.js';
+import { algorithm, algorithmText } from './keys.js';
 import { base64ToBytes, hexToBytes, RdataError } from './fields.js';
 import { hexText, Writer } from './wire.js';
 
@@ -73,7 +73,10 @@ export const CERT: RdataCodec = {
     return w.bytes(base64ToBytes(f.joined('certificate'), 'certificate')).done();
   },
   toText(r) {
-    const head = `${r.u16()} ${r.u16()} ${r.u8()}`;
+    // Mnemonics where they exist, as BIND prints CERT.
+    const type = r.u16();
+    const typeText = Object.keys(CERT_TYPES).find((k) => CERT_TYPES[k] === type) ?? String(type);
+    const head = `${typeText} ${r.u16()} ${algorithmText(r.u8())}`;
     const cert = r.rest();
     if (cert.length === 0) throw new RdataError('certificate is empty');
     return `${head} ${cert.toString('base64')}`;

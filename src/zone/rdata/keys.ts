@@ -11,6 +11,10 @@ const ALGORITHMS: Record<string, number> = {
   ED25519: 15, ED448: 16, INDIRECT: 252, PRIVATEDNS: 253, PRIVATEOID: 254,
 };
 
+export function algorithmText(n: number): string {
+  return Object.keys(ALGORITHMS).find((k) => ALGORITHMS[k] === n) ?? String(n);
+}
+
 export function algorithm(f: Fields): number {
   const t = f.word('algorithm');
   const named = ALGORITHMS[t.toUpperCase()];
