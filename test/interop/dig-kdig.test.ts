@@ -72,6 +72,15 @@ describeWithTools(tools, 'interop: dig and kdig against inkan', () => {
       }
     });
 
+    it('answers minimally: no NS in the authority section, nothing but OPT in additional', async () => {
+      for (const [name, type] of [['www.diff.test', 'A'], ['diff.test', 'MX'], ['_sip._tcp.diff.test', 'SRV']] as const) {
+        const r = await d(name, type);
+        expect(r.answer.length, r.raw).toBeGreaterThan(0);
+        expect(r.authority, r.raw).toEqual([]);
+        expect(r.additional, r.raw).toEqual([]);
+      }
+    });
+
     it('keeps RD as sent and never sets RA (authoritative only)', async () => {
       const rd = await d('www.diff.test', 'A');
       expect(rd.flags.has('rd')).toBe(true);

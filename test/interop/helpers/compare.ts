@@ -1,6 +1,6 @@
 // Normalizing two servers' responses to the same query and listing how they differ.
 //
-// Compared: rcode; the flags aa, tc, rd, ra; whether an OPT record came back; the answer and
+// Compared: rcode; the flags aa, tc, rd, ra; the OPT record (present, version, payload); the answer and
 // authority sections as sets of RRs (owner, TTL, class, type, rdata); for referrals, the glue
 // in the additional section. Not compared: the rest of the additional section (inkan gives
 // minimal responses by design), section order (RRsets are sets, RFC 2181 §5), and the case of
@@ -12,7 +12,8 @@ export interface Normalized {
   error?: string;
   rcode: string;
   flags: string;
-  opt: boolean;
+  /** OPT in the response: "none", or its EDNS version and UDP payload size. */
+  opt: string;
   answer: string[];
   authority: string[];
   /** Only for referrals: A/AAAA for the NS targets at or below the cut (RFC 9471 in-domain glue). */
@@ -42,12 +43,20 @@ export function referralCuts(r: Response, origin: string): string[] {
   return [...new Set(r.authority.filter((rr) => rr.type === 'NS' && lower(rr.owner) !== lower(origin)).map((rr) => lower(rr.owner)))];
 }
 
+function optSummary(r: Response): string {
+  if (r.edns.length === 0) return 'none';
+  const text = r.edns.join(' ');
+  const version = /version: (\d+)/i.exec(text)?.[1] ?? '?';
+  const udp = /udp(?: size)?: (\d+)/i.exec(text)?.[1] ?? '?';
+  return `version ${version} udp ${udp}`;
+}
+
 export function normalize(r: Response, origin: string): Normalized {
-  if (r.error) return { error: r.error, rcode: '', flags: '', opt: false, answer: [], authority: [] };
+  if (r.error) return { error: r.error, rcode: '', flags: '', opt: '', answer: [], authority: [] };
   const n: Normalized = {
     rcode: r.rcode,
     flags: COMPARED_FLAGS.filter((f) => r.flags.has(f)).join(' '),
-    opt: r.edns.length > 0,
+    opt: optSummary(r),
     answer: r.answer.map(rrText).sort(),
     authority: r.authority.map(rrText).sort(),
   };

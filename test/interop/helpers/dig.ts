@@ -159,7 +159,7 @@ export async function digBatch(dig: string, port: number, queries: DigQuery[], c
         const part = idxs.slice(s, s + chunk);
         const file = join(dir, `batch-${n++}.txt`);
         writeFileSync(file, part.map((i) => `${queries[i]!.name} ${queries[i]!.type}\n`).join(''));
-        const args = ['@127.0.0.1', '-p', String(port), '+cmd', '+time=2', '+tries=1', '+retry=0', ...key.split(' ').filter(Boolean), '-f', file];
+        const args = ['@127.0.0.1', '-p', String(port), '+cmd', '+time=2', '+tries=2', ...key.split(' ').filter(Boolean), '-f', file];
         jobs.push(
           run(dig, args, 120_000).then((out) => {
             const blocks = out.split(/^(?=; <<>> DiG )/m).filter((b) => b.startsWith('; <<>> DiG '));
