@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -351,5 +352,26 @@ describe('mutated input', () => {
         expect(again.records[0].rdata.equals(rec.rdata)).toBe(true);
       }
     }
+  });
+});
+
+describe.skipIf(spawnSync('sh', ['-c', 'command -v named-compilezone']).status !== 0)('cross-check against BIND', () => {
+  it('BIND reads the syntax fixture as the same records we do', () => {
+    const fixture = join(FIXTURES, 'syntax.zone');
+    const r = parseMasterFile(fixture, ORIGIN);
+    expect(r.errors).toEqual([]);
+    // Per record, before any RRset-level TTL unification (BIND makes NS 3600 and A 5400 match their RRsets).
+    expect(r.records.map((x) => x.ttl)).toEqual([5400, 5400, 3600, 300, 300, 5400, 604800, 93600, 60, 60, 5400, 5400, 5400, 60, 60, 5400]);
+    const dir = mkdtempSync(join(tmpdir(), 'inkan-syntax-'));
+    const ours = join(dir, 'ours.zone');
+    writeFileSync(ours, r.records.map((x) => `${nameToText(x.owner)} ${x.ttl} IN TYPE${x.type} \\# ${x.rdata.length} ${x.rdata.toString('hex')}`).join('\n') + '\n', 'latin1');
+    const compile = (file: string) => {
+      const out = spawnSync('named-compilezone', ['-i', 'none', '-k', 'ignore', '-o', '-', 'example.com', file], { encoding: 'latin1' });
+      expect(out.status, out.stdout + out.stderr).toBe(0);
+      return out.stdout.split('\n').filter((l) => !l.startsWith('zone ') && !l.includes('TTL set to prior')).join('\n');
+    };
+    const bind = compile(fixture);
+    expect(bind).toContain('Mixed.Case.example.com.\t\t\t      604800 IN\tTXT\t"keeps ; case" "unquoted;word" "tab\\009" "\\"quoted\\""');
+    expect(compile(ours)).toBe(bind);
   });
 });
