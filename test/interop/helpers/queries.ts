@@ -112,6 +112,9 @@ export function generateCases(zoneFile: string, origin = 'diff.test.'): Case[] {
   add(z('foo.wcout'), 'A', ['udp', 'tcp'], 'wildcard CNAME out of zone');
   add(z('foo.wcout'), 'CNAME', ['udp'], 'wildcard CNAME out of zone');
 
+  for (const n of ['foo.wcent', 'a.foo.wcent', 'wcent']) add(z(n), 'A', ['udp', 'tcp'], 'wildcard that is an empty non-terminal');
+  add(z('foo.wcent'), 'TXT', ['udp'], 'wildcard that is an empty non-terminal');
+
   // 5. CNAME chains.
   for (const n of ['c1', 'c2', 'cnx1', 'cnx2', 'cout', 'loop1', 'cwild', 'cent', 'cdeleg', 'cdname', 'cmixed']) {
     add(z(n), 'A', ['udp', 'tcp'], 'CNAME chain');
@@ -132,6 +135,14 @@ export function generateCases(zoneFile: string, origin = 'diff.test.'): Case[] {
   const l63 = 'c'.repeat(63);
   add(`${l63}.${l63}.${'d'.repeat(50)}.dlong.${origin}`, 'A', ['udp', 'tcp'], 'DNAME substitution overflows 255 octets');
   add(z('short.dlong'), 'A', ['udp'], 'below a DNAME with a long target');
+  for (const n of ['host.dsub', 'ns1.dsub']) add(z(n), 'A', ['udp', 'tcp', 'udp-norec'], 'DNAME into a delegation');
+
+  // 6b. types asked where they cannot be: DS off a cut and at the apex, DNSSEC types unsigned.
+  for (const [n, t] of [['@', 'DS'], ['www', 'DS'], ['nope', 'DS'], ['ns1.sub', 'DS'], ['foo.wild', 'DS'], ['@', 'RRSIG'], ['www', 'NSEC'], ['@', 'DNSKEY'], ['@', 'NSEC3PARAM']] as const) {
+    add(z(n), t, ['udp'], 'type off its place');
+  }
+  add('esc\\.aped.diff.test.', 'TXT', ['udp', 'tcp'], 'dot inside a label');
+  add('esc.aped.diff.test.', 'TXT', ['udp'], 'dot inside a label (other name)');
 
   // 7. mixed case in query names.
   for (const n of ['WWW.Diff.TEST.', 'mixed.diff.test.', 'MIXED.DIFF.TEST.', 'upper.case.diff.test.', 'Foo.WILD.diff.test.', 'C1.diff.test.', 'NoPe.Diff.Test.', 'B.c.DIFF.test.', 'Ns1.SUB.diff.test.', 'www.DN.diff.test.']) {
