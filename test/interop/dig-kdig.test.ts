@@ -142,6 +142,13 @@ describeWithTools(tools, 'interop: dig and kdig against inkan', () => {
       expect(r.answer).toHaveLength(40);
     });
 
+    it('answers several queries on one TCP connection (kdig +keepopen, RFC 7766 §6.2.1)', async () => {
+      const out = await k('+tcp', '+keepopen', 'www.diff.test', 'A', 'mail.diff.test', 'AAAA', 'nope.diff.test', 'A');
+      const statuses = [...out.raw.matchAll(/status: (\w+)/g)].map((m) => m[1]);
+      expect(statuses, out.raw).toEqual(['NOERROR', 'NOERROR', 'NXDOMAIN']);
+      expect([...out.raw.matchAll(/\(TCP\)/g)]).toHaveLength(3);
+    });
+
     it('sets TC on a UDP answer too big for 512 octets without EDNS (dig +ignore)', async () => {
       const r = await d('+notcp', '+noedns', '+ignore', 'biga.diff.test', 'A');
       expect(r.transport).toBe('UDP');
@@ -185,6 +192,20 @@ describeWithTools(tools, 'interop: dig and kdig against inkan', () => {
       expect(edns(k1), k1.raw).toMatch(/Version: 0; flags: ; UDP size: 1232 B/);
       const none = await d('+noedns', 'www.diff.test', 'A');
       expect(none.edns, none.raw).toEqual([]);
+    });
+
+    it('ignores an unknown EDNS option (RFC 6891 §6.1.2)', async () => {
+      const r = await d('+ednsopt=65001:abcd', 'www.diff.test', 'A');
+      expect(r.rcode, r.raw).toBe('NOERROR');
+      expect(r.answer).toHaveLength(2);
+      expect(edns(r)).not.toMatch(/65001/);
+    });
+
+    it('copies the DO bit into its OPT (RFC 3225 §3)', async () => {
+      const r = await d('+dnssec', 'www.diff.test', 'A');
+      expect(edns(r), r.raw).toMatch(/flags: do;/);
+      const k1 = await k('+dnssec', 'www.diff.test', 'A');
+      expect(edns(k1), k1.raw).toMatch(/flags: do;/);
     });
 
     it('answers BADVERS with an OPT of version 0 to EDNS version 1 (dig +edns=1)', async () => {
@@ -249,6 +270,23 @@ describeWithTools(tools, 'interop: dig and kdig against inkan', () => {
       expect(h.qr).toBe(true);
       expect(h.rcode).toBe(1);
       expect(h.ancount).toBe(0);
+    });
+
+    it('answers FORMERR to a query without a question', async () => {
+      const r = await udpExchange(inkan.port, buildQuery({ id: 0x4343, questions: [] }));
+      expect(r, 'no answer to a query with QDCOUNT 0').not.toBeNull();
+      const h = parseHeader(r!);
+      expect(h.id).toBe(0x4343);
+      expect(h.rcode).toBe(1);
+    });
+
+    it('answers NOTIMP to an opcode it does not implement (STATUS, RFC 1035 §4.1.1)', async () => {
+      const r = await udpExchange(inkan.port, buildQuery({ id: 0x4444, opcode: 2, questions: [{ name: 'www.diff.test', type: 1 }] }));
+      expect(r, 'no answer to opcode STATUS').not.toBeNull();
+      const h = parseHeader(r!);
+      expect(h.id).toBe(0x4444);
+      expect(h.opcode).toBe(2);
+      expect(h.rcode).toBe(4);
     });
 
     it('survives garbage datagrams and still answers', async () => {

@@ -1,6 +1,6 @@
 // Normalizing two servers' responses to the same query and listing how they differ.
 //
-// Compared: rcode; the flags aa, tc, rd, ra; the OPT record (present, version, payload); the answer and
+// Compared: rcode; the flags aa, tc, rd, ra; the OPT record (present, version, payload, flags); the answer and
 // authority sections as sets of RRs (owner, TTL, class, type, rdata); for referrals, the glue
 // in the additional section. Not compared: the rest of the additional section (inkan gives
 // minimal responses by design), section order (RRsets are sets, RFC 2181 §5), and the case of
@@ -48,7 +48,8 @@ function optSummary(r: Response): string {
   const text = r.edns.join(' ');
   const version = /version: (\d+)/i.exec(text)?.[1] ?? '?';
   const udp = /udp(?: size)?: (\d+)/i.exec(text)?.[1] ?? '?';
-  return `version ${version} udp ${udp}`;
+  const flags = /flags: ?([a-z ]*)[;,]/i.exec(text)?.[1]?.trim() ?? '';
+  return `version ${version} udp ${udp} flags [${flags}]`;
 }
 
 export function normalize(r: Response, origin: string): Normalized {

@@ -8,13 +8,14 @@ import type { DigQuery } from './dig.js';
  * How a query is sent. UDP modes use +ignore so a TC answer is seen as it is, and +notcp
  * because dig sends ANY over TCP unless told otherwise.
  */
-export type Mode = 'udp' | 'udp-noedns' | 'udp-512' | 'udp-norec' | 'tcp';
+export type Mode = 'udp' | 'udp-noedns' | 'udp-512' | 'udp-norec' | 'udp-do' | 'tcp';
 
 export const MODE_OPTIONS: Record<Mode, string[]> = {
   udp: ['+notcp', '+ignore'], // dig's default EDNS (payload 1232)
   'udp-noedns': ['+notcp', '+noedns', '+ignore'], // plain RFC 1035 client: 512 octets
   'udp-512': ['+notcp', '+bufsize=512', '+ignore'], // EDNS with a 512-octet payload
   'udp-norec': ['+notcp', '+norec', '+ignore'], // RD clear, as a resolver sends
+  'udp-do': ['+notcp', '+dnssec', '+ignore'], // DO set (RFC 3225): the zone is unsigned, DO is echoed
   tcp: ['+tcp'],
 };
 
@@ -164,6 +165,11 @@ export function generateCases(zoneFile: string, origin = 'diff.test.'): Case[] {
   add(z('_sip._tcp'), 'SRV', ['udp-noedns'], 'SRV');
   add(z('multi'), 'TYPE65280', ['udp'], 'unknown type (RFC 3597)');
   add(z('multi'), 'TYPE65281', ['udp'], 'unknown type (RFC 3597) missing');
+
+  // DO bit on an unsigned zone: same answers, DO copied into the response's OPT (RFC 3225 §3).
+  for (const [n, t] of [['www', 'A'], ['nope', 'A'], ['b.c', 'TXT'], ['foo.wild', 'A'], ['c1', 'A'], ['www.dn', 'A'], ['host.sub', 'A'], ['sub', 'DS']] as const) {
+    add(z(n), t, ['udp-do'], 'DO bit, unsigned zone');
+  }
 
   // 10. outside the zone: REFUSED from an authoritative-only server.
   for (const n of ['www.example.com.', 'test.', '.', 'xdiff.test.', 'diff.test.example.']) add(n, 'A', ['udp', 'tcp'], 'not our zone');

@@ -17,6 +17,7 @@ export interface RawQuery {
   id?: number;
   questions: { name: string; type: number; class?: number }[];
   rd?: boolean;
+  opcode?: number;
   /** Add an OPT record with this payload size (and version, default 0). */
   edns?: { payload: number; version?: number };
 }
@@ -24,7 +25,7 @@ export interface RawQuery {
 export function buildQuery(q: RawQuery): Buffer {
   const header = Buffer.alloc(12);
   header.writeUInt16BE(q.id ?? 0x1234, 0);
-  header.writeUInt16BE(q.rd ? 0x0100 : 0, 2);
+  header.writeUInt16BE((q.rd ? 0x0100 : 0) | ((q.opcode ?? 0) << 11), 2);
   header.writeUInt16BE(q.questions.length, 4);
   header.writeUInt16BE(q.edns ? 1 : 0, 10);
   const parts: Buffer[] = [header];
