@@ -1,7 +1,8 @@
 // The differential test: a few hundred queries (helpers/queries.ts) sent with real dig to NSD
 // and to inkan serving the same zone (fixtures/diff.test.zone), answers compared field by field
-// (helpers/compare.ts: rcode, aa/tc/rd/ra, OPT presence, answer and authority as sets of RRs
-// with TTLs, glue of referrals).
+// (helpers/compare.ts: rcode, aa/tc/rd/ra, OPT version/payload/flags, answer and authority as
+// sets of RRs with TTLs, glue of referrals). The same harness runs NSD against Knot in
+// diff-nsd-knot.test.ts, which is how the comparison logic itself is checked.
 //
 // NSD runs with `minimal-responses: yes`. With NSD's default (no) it adds the apex NS RRset to
 // the authority section of every positive answer, and their addresses to the additional
@@ -12,10 +13,16 @@
 //
 // Every other deliberate difference is a named rule below: it lists the queries it covers,
 // gives the RFC reason, and asserts what inkan must do instead.
-import { describe } from 'vitest';
+//
+// DNAME (RFC 6672) answers are compared as they are, with no rule: NSD, Knot and BIND agree
+// (DNAME, synthesized CNAME with the DNAME's TTL, then the target's data; YXDOMAIN when the
+// substitution overflows 255 octets; a CNAME query stops at the synthesized CNAME), so inkan
+// must too. Only the case of names in rdata is exempt (rdataCaseRule).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dig } from './helpers/dig.js';
 import { checkTools, describeWithTools } from './helpers/tools.js';
 import { generateCases, zoneOwnersAndTypes } from './helpers/queries.js';
-import { DIFF_ZONE, startInkan, startNsd } from './helpers/servers.js';
+import { DIFF_ZONE, startInkan, startNsd, type Server } from './helpers/servers.js';
 import { defineDifferential, type Rule } from './helpers/differential.js';
 import { anyRule, rdataCaseRule, rfc9471Rule } from './helpers/rules.js';
 
@@ -25,7 +32,8 @@ const ORIGIN = 'diff.test.';
 const rules: Rule[] = [
   // (a) ANY: NSD 4.6 already answers ANY with a single RRset over UDP *and* TCP (RFC 8482),
   // so there is no "full" ANY answer to compare against even over TCP. inkan must give one
-  // RRset of the name, identical to its own answer for that type; which one is its choice.
+  // RRset of the name over UDP (which one is its choice) and may give all of them over TCP
+  // (RFC 8482 §4.4), each identical to NSD's answer for that type.
   anyRule('follows RFC 8482 (one RRset of the server\'s choice)', 'nsd', 'inkan', zoneOwnersAndTypes(DIFF_ZONE, ORIGIN)),
   // (c) a referral whose in-domain glue does not fit: NSD drops the AAAA glue silently,
   // RFC 9471 §3 requires TC=1.
@@ -47,5 +55,30 @@ describeWithTools(tools, 'differential: NSD vs inkan', () => {
       cases: generateCases(DIFF_ZONE, ORIGIN),
       rules,
     });
+  });
+});
+
+// (b) Checks the claim above that makes the reference minimal: NSD's default puts the apex NS
+// RRset in the authority section of positive answers, inkan never does.
+describeWithTools(tools, 'minimal responses: NSD default vs inkan', () => {
+  let nsd: Server | undefined;
+  let inkan: Server | undefined;
+  beforeAll(async () => {
+    [nsd, inkan] = await Promise.all([
+      startNsd(tools.paths.nsd!, DIFF_ZONE, 'diff.test', { minimalResponses: false }),
+      startInkan({ zones: [{ name: 'diff.test', file: DIFF_ZONE }] }),
+    ]);
+  }, 60_000);
+  afterAll(async () => {
+    await Promise.all([nsd?.stop(), inkan?.stop()]);
+  });
+
+  it('minimal by design (NSD default differs): no NS in the authority section of a positive answer', async () => {
+    const n = await dig(tools.paths.dig!, nsd!.port, ['www.diff.test', 'A']);
+    expect(n.authority.map((rr) => rr.type), n.raw).toEqual(['NS', 'NS']);
+    const i = await dig(tools.paths.dig!, inkan!.port, ['www.diff.test', 'A']);
+    expect(i.answer.map((rr) => rr.rdata).sort()).toEqual(n.answer.map((rr) => rr.rdata).sort());
+    expect(i.authority, i.raw).toEqual([]);
+    expect(i.additional, i.raw).toEqual([]);
   });
 });

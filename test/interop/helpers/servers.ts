@@ -83,8 +83,7 @@ export async function startKnot(knotdPath: string, zoneFile: string, origin: str
   const conf = `server:
   listen: 127.0.0.1@${port}
   rundir: "${dir}"
-  user: ${process.getuid?.() === 0 ? 'root' : String(process.getuid?.() ?? 'root')}
-log:
+${process.getuid?.() === 0 ? '  user: root\n' : ''}log:
   - target: stderr
     any: warning
 database:
