@@ -20,6 +20,7 @@
 // must too. Only the case of names in rdata is exempt (rdataCaseRule).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dig } from './helpers/dig.js';
+import { buildQuery, encodeName, parseHeader, udpExchange } from './helpers/raw.js';
 import { checkTools, describeWithTools } from './helpers/tools.js';
 import { generateCases, zoneOwnersAndTypes } from './helpers/queries.js';
 import { DIFF_ZONE, startInkan, startNsd, type Server } from './helpers/servers.js';
@@ -58,9 +59,36 @@ describeWithTools(tools, 'differential: NSD vs inkan', () => {
   });
 });
 
+function opt(payload: number, owner: Buffer = Buffer.from([0])): Buffer {
+  const b = Buffer.alloc(10);
+  b.writeUInt16BE(41, 0);
+  b.writeUInt16BE(payload, 2);
+  return Buffer.concat([owner, b]);
+}
+
+function withAdditional(arcount: number, extra: Buffer): Buffer {
+  const q = buildQuery({ id: 0x5151, rd: true, questions: [{ name: 'www.diff.test', type: 1 }] });
+  q.writeUInt16BE(arcount, 10);
+  return Buffer.concat([q, extra]);
+}
+
+/** Queries dig cannot send; NSD and inkan must give the same rcode (RFC 6891 §6.1.1 for OPT). */
+const MALFORMED: [string, Buffer][] = [
+  ['two OPT records', withAdditional(2, Buffer.concat([opt(1232), opt(1232)]))],
+  ['an OPT owned by a name other than the root', withAdditional(1, opt(1232, encodeName('x')))],
+  ['ARCOUNT 1 with no record', withAdditional(1, Buffer.alloc(0))],
+  ['an OPT cut short', withAdditional(1, opt(1232).subarray(0, 8))],
+  ['trailing octets after the question', Buffer.concat([buildQuery({ id: 0x5152, questions: [{ name: 'www.diff.test', type: 1 }] }), Buffer.from([1, 2, 3])])],
+  ['QCLASS NONE', buildQuery({ id: 0x5153, questions: [{ name: 'www.diff.test', type: 1, class: 254 }] })],
+  ['QCLASS CH for a name of the zone', buildQuery({ id: 0x5154, questions: [{ name: 'www.diff.test', type: 16, class: 3 }] })],
+  ['two questions', buildQuery({ id: 0x5155, questions: [{ name: 'www.diff.test', type: 1 }, { name: 'www.diff.test', type: 28 }] })],
+  ['no question', buildQuery({ id: 0x5156, questions: [] })],
+];
+
 // (b) Checks the claim above that makes the reference minimal: NSD's default puts the apex NS
-// RRset in the authority section of positive answers, inkan never does.
-describeWithTools(tools, 'minimal responses: NSD default vs inkan', () => {
+// RRset in the authority section of positive answers, inkan never does. The same two servers
+// then get queries dig cannot send.
+describeWithTools(tools, 'NSD (default configuration) vs inkan', () => {
   let nsd: Server | undefined;
   let inkan: Server | undefined;
   beforeAll(async () => {
@@ -81,4 +109,16 @@ describeWithTools(tools, 'minimal responses: NSD default vs inkan', () => {
     expect(i.authority, i.raw).toEqual([]);
     expect(i.additional, i.raw).toEqual([]);
   });
+
+  for (const [what, msg] of MALFORMED) {
+    it(`malformed query, same rcode as NSD: ${what}`, async () => {
+      const [n, i] = await Promise.all([udpExchange(nsd!.port, msg, 500), udpExchange(inkan!.port, msg, 500)]);
+      const summary = (r: Buffer | null) => {
+        if (!r) return 'no answer';
+        const h = parseHeader(r);
+        return `qr ${h.qr} id ${h.id.toString(16)} rcode ${h.rcode} answers ${h.ancount}`;
+      };
+      expect(summary(i)).toBe(summary(n));
+    });
+  }
 });
