@@ -328,6 +328,45 @@ describeWithTools(tools, 'interop: dig and kdig against inkan', () => {
       expect(ok.rcode, ok.raw).toBe('NOERROR');
     });
 
+    it('answers queries pipelined in one TCP segment and a query split across segments (RFC 7766 §6.2.1, §8)', async () => {
+      const frame = (id: number, name: string) => {
+        const m = buildQuery({ id, questions: [{ name, type: 1 }] });
+        const len = Buffer.alloc(2);
+        len.writeUInt16BE(m.length);
+        return Buffer.concat([len, m]);
+      };
+      const ids = await new Promise<number[]>((resolve, reject) => {
+        const got: number[] = [];
+        let buf = Buffer.alloc(0);
+        const s = createConnection({ host: '127.0.0.1', port: inkan.port }, () => {
+          s.write(Buffer.concat([frame(101, 'www.diff.test'), frame(102, 'mail.diff.test'), frame(103, 'nope.diff.test')]));
+          const split = frame(104, 'ns1.diff.test');
+          s.write(split.subarray(0, 1));
+          setTimeout(() => s.write(split.subarray(1, 9)), 50);
+          setTimeout(() => s.write(split.subarray(9)), 100);
+        });
+        const timer = setTimeout(() => {
+          s.destroy();
+          resolve(got);
+        }, 2000);
+        s.on('data', (d) => {
+          buf = Buffer.concat([buf, d]);
+          while (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
+            const m = buf.subarray(2, 2 + buf.readUInt16BE(0));
+            got.push(parseHeader(m).id);
+            buf = buf.subarray(2 + m.length);
+          }
+          if (got.length === 4) {
+            clearTimeout(timer);
+            s.destroy();
+            resolve(got);
+          }
+        });
+        s.on('error', reject);
+      });
+      expect(ids.sort()).toEqual([101, 102, 103, 104]);
+    });
+
     it('survives garbage on a TCP connection and still answers over TCP', async () => {
       await new Promise<void>((resolve) => {
         const s = createConnection({ host: '127.0.0.1', port: inkan.port }, () => {
