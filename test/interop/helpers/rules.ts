@@ -43,7 +43,7 @@ function rrsetsOf(section: string[]): Map<string, string[]> {
  * RRsets), each identical (TTL and rdata) to the reference's answer for that type.
  */
 export function anyRule(title: string, refName: string, gotName: string, zoneTypes: Map<string, Set<string>>): Rule {
-  const isChain = (rr: string) => / (CNAME|DNAME) /.test(rr);
+  const isChain = (rr: string) => ['CNAME', 'DNAME'].includes(rr.split(' ')[3]!);
   zoneTypes = new Map([...zoneTypes].map(([k, v]) => [k.toLowerCase(), v]));
   return {
     title,
@@ -57,7 +57,7 @@ export function anyRule(title: string, refName: string, gotName: string, zoneTyp
       p.push(...differences({ ...ref, answer: foldRdataNames(refChain) }, { ...got, answer: foldRdataNames(gotChain) }, refName, gotName, ['answer']));
       let target = c.name.toLowerCase();
       for (let hops = 0; hops < 10; hops++) {
-        const next = gotChain.find((rr) => rr.startsWith(`${target} `) && rr.includes(' CNAME '));
+        const next = gotChain.find((rr) => rr.startsWith(`${target} `) && rr.split(' ')[3] === 'CNAME');
         if (!next) break;
         target = next.split(' ').at(-1)!.toLowerCase();
       }
