@@ -18,6 +18,8 @@ export interface LookupResult {
   answer: WireRRset[];
   authority: WireRRset[];
   additional: AdditionalSet[];
+  /** Holds names spelled as the client spelled them (DNAME synthesis), so not for the response cache. */
+  clientSpelling: boolean;
 }
 
 export interface LookupOptions {
@@ -29,7 +31,7 @@ export interface LookupOptions {
 const MAX_CHAIN = 16;
 
 export function lookup(zone: Zone, qname: Labels, qtype: number, opts: LookupOptions): LookupResult {
-  const res: LookupResult = { rcode: Rcode.NOERROR, aa: true, answer: [], authority: [], additional: [] };
+  const res: LookupResult = { rcode: Rcode.NOERROR, aa: true, answer: [], authority: [], additional: [], clientSpelling: false };
   const seen = new Set<string>([nameKey(qname)]);
   let name = qname;
   for (let step = 0; step < MAX_CHAIN; step++) {
@@ -57,7 +59,11 @@ function resolveOnce(zone: Zone, qname: Labels, qtype: number, opts: LookupOptio
     }
     if (d === n) break;
     const dname = node.rrsets.get(Type.DNAME);
-    if (dname) return synthesizeFromDname(qname, n - d, dname, res);
+    if (dname) {
+      const next = synthesizeFromDname(qname, n - d, dname, res);
+      // The synthesized CNAME is itself the answer to a CNAME question (RFC 6672 §3.2).
+      return qtype === Type.CNAME ? undefined : next;
+    }
     const child = zone.node(keys[n - d - 1]);
     if (!child) {
       const wildcard = zone.node('*.' + node.key);
@@ -75,7 +81,8 @@ function resolveOnce(zone: Zone, qname: Labels, qtype: number, opts: LookupOptio
 function answerAt(zone: Zone, node: ZoneNode, synthesizedOwner: Labels | undefined, qtype: number, opts: LookupOptions, res: LookupResult): Labels | undefined {
   const own = (s: RRset): WireRRset => (synthesizedOwner ? { owner: synthesizedOwner, type: s.type, ttl: s.ttl, rdata: s.rdata } : s);
   const cname = node.rrsets.get(Type.CNAME);
-  if (cname && qtype !== Type.CNAME) {
+  // ANY matches the CNAME itself (RFC 1034 §4.3.2 step 3a), so only other types chase it.
+  if (cname && qtype !== Type.CNAME && qtype !== Type.ANY) {
     res.answer.push(own(cname));
     return readName(cname.rdata[0], 0).labels;
   }
@@ -138,5 +145,6 @@ function synthesizeFromDname(qname: Labels, keep: number, dname: RRset, res: Loo
     return undefined;
   }
   res.answer.push({ owner: qname, type: Type.CNAME, ttl: dname.ttl, rdata: [nameToWire(next)] });
+  res.clientSpelling = true;
   return next;
 }

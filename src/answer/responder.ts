@@ -82,9 +82,10 @@ export class Responder {
     if (!zone) return { wire: finish(Rcode.REFUSED), cacheable: true };
 
     const res = lookup(zone, q.qname, q.qtype, { tcp, additionalMxSrv: this.opts.additionalMxSrv });
-    if (res.aa) flags |= FLAG_AA;
+    // Data of class IN is not an authoritative answer to a question about every class.
+    if (res.aa && q.qclass === Class.IN) flags |= FLAG_AA;
     if (!writeSections(w, res, reserve)) flags |= FLAG_TC;
-    return { wire: finish(res.rcode), cacheable: true };
+    return { wire: finish(res.rcode), cacheable: !res.clientSpelling };
   }
 }
 

@@ -205,3 +205,22 @@ describe('authoritative lookup (RFC 1034 §4.3.2)', () => {
     expect(names(soa.answers)).toEqual(['child.example.com SOA']);
   });
 });
+
+describe('corner cases found by the NSD differential', () => {
+  it('answers ANY at a CNAME with the CNAME alone, not the chain (RFC 1034 §4.3.2 step 3a)', () => {
+    expect(names(ask(r, 'alias2.example.com', 'ANY').answers)).toEqual(['alias2.example.com CNAME']);
+    expect(names(ask(r, 'alias2.example.com', 'ANY', { tcp: true }).answers)).toEqual(['alias2.example.com CNAME']);
+  });
+
+  it('answers a CNAME question below a DNAME with the synthesized CNAME and no SOA', () => {
+    const p = ask(r, 'www.dn.example.com', 'CNAME');
+    expect(names(p.answers)).toEqual(['dn.example.com DNAME', 'www.dn.example.com CNAME']);
+    expect(p.authorities).toHaveLength(0);
+  });
+
+  it('spells a DNAME-synthesized target as each client asked, cache or not', () => {
+    const c = responder([exampleZone()]);
+    expect(ask(c, 'MaIl.dn.example.com', 'A').answers?.[1].data).toBe('MaIl.example.net');
+    expect(ask(c, 'mail.dn.example.com', 'A').answers?.[1].data).toBe('mail.example.net');
+  });
+});
