@@ -3,8 +3,9 @@
 import { isSubdomain, nameKey, type Labels } from '../wire/name.js';
 import { Class, Type } from '../wire/constants.js';
 import { ZoneError, type ZoneRecord } from './record.js';
-import { Zone, type RRset, type ZoneNode } from './zone.js';
+import { Zone, type ZoneNode } from './zone.js';
 import { checkZone } from './checks.js';
+import { TypeMap } from './type-map.js';
 
 interface MutableRRset {
   owner: Labels;
@@ -20,7 +21,7 @@ export interface BuildNode {
   labels: Labels;
   key: string;
   parent: BuildNode | undefined;
-  rrsets: Map<number, MutableRRset>;
+  rrsets: TypeMap<MutableRRset>;
   cut: boolean;
   occluded: boolean;
 }
@@ -30,57 +31,68 @@ export interface BuildResult {
   errors: ZoneError[];
 }
 
-export function buildZone(records: readonly ZoneRecord[], origin: Labels, file: string): BuildResult {
-  const errors: ZoneError[] = [];
-  const originKey = nameKey(origin);
-  const nodes = new Map<string, BuildNode>();
-  const apex: BuildNode = { labels: origin, key: originKey, parent: undefined, rrsets: new Map(), cut: false, occluded: false };
-  nodes.set(originKey, apex);
+/** Builds a zone from records added one at a time, as the parser reads them. */
+export class ZoneBuilder {
+  private readonly errors: ZoneError[] = [];
+  private readonly originKey: string;
+  private readonly nodes = new Map<string, BuildNode>();
+  private readonly apex: BuildNode;
 
-  const nodeFor = (labels: Labels, key: string): BuildNode => {
-    let node = nodes.get(key);
+  constructor(
+    private readonly origin: Labels,
+    private readonly file: string,
+  ) {
+    this.originKey = nameKey(origin);
+    this.apex = { labels: origin, key: this.originKey, parent: undefined, rrsets: new TypeMap(), cut: false, occluded: false };
+    this.nodes.set(this.originKey, this.apex);
+  }
+
+  private nodeFor(labels: Labels, key: string): BuildNode {
+    let node = this.nodes.get(key);
     if (node) return node;
     // Create the name and every missing ancestor up to the apex (empty non-terminals).
     const parentLabels = labels.slice(1);
-    const parent = nodeFor(parentLabels, nameKey(parentLabels));
-    node = { labels, key, parent, rrsets: new Map(), cut: false, occluded: false };
-    nodes.set(key, node);
+    const parent = this.nodeFor(parentLabels, nameKey(parentLabels));
+    node = { labels, key, parent, rrsets: new TypeMap(), cut: false, occluded: false };
+    this.nodes.set(key, node);
     return node;
-  };
+  }
 
-  for (const r of records) {
+  add(r: ZoneRecord): void {
     if (r.class !== Class.IN) {
-      errors.push(new ZoneError(r.file, r.line, `class ${r.class} is not IN; only IN zones are served`));
-      continue;
+      this.errors.push(new ZoneError(r.file, r.line, `class ${r.class} is not IN; only IN zones are served`));
+      return;
     }
-    if (!isSubdomain(r.owner, origin)) {
-      errors.push(new ZoneError(r.file, r.line, `out-of-zone record: ${nameKey(r.owner)} is not in ${originKey}`));
-      continue;
+    if (!isSubdomain(r.owner, this.origin)) {
+      this.errors.push(new ZoneError(r.file, r.line, `out-of-zone record: ${nameKey(r.owner)} is not in ${this.originKey}`));
+      return;
     }
-    const key = nameKey(r.owner);
-    const node = nodeFor(r.owner, key);
-    let set = node.rrsets.get(r.type);
+    const node = this.nodeFor(r.owner, nameKey(r.owner));
+    const set = node.rrsets.get(r.type);
     if (!set) {
-      set = { owner: r.owner, type: r.type, ttl: r.ttl, rdata: [], file: r.file, line: r.line };
-      node.rrsets.set(r.type, set);
-    } else if (set.rdata.some((d) => d.equals(r.rdata))) {
-      continue; // RFC 2181 §5: an RRset holds no duplicate records.
+      // A literal array gets room for one element; push() on [] would reserve seventeen.
+      node.rrsets.set({ owner: r.owner, type: r.type, ttl: r.ttl, rdata: [r.rdata], file: r.file, line: r.line });
+      return;
     }
+    if (set.rdata.some((d) => d.equals(r.rdata))) return; // RFC 2181 §5: no duplicate records in an RRset.
     // RFC 2181 §5.2: one TTL per RRset; like BIND, the first record's TTL wins.
     set.rdata.push(r.rdata);
   }
 
-  markCutsAndOcclusion(nodes, apex);
-  errors.push(...checkZone(nodes, apex, file));
-  if (errors.length) return { errors };
-
-  const frozen = new Map<string, ZoneNode>();
-  for (const [k, n] of nodes) {
-    const rrsets = new Map<number, RRset>();
-    for (const [t, s] of n.rrsets) rrsets.set(t, { owner: s.owner, type: s.type, ttl: s.ttl, rdata: s.rdata });
-    frozen.set(k, { labels: n.labels, key: n.key, rrsets, cut: n.cut, occluded: n.occluded });
+  finish(): BuildResult {
+    markCutsAndOcclusion(this.nodes, this.apex);
+    const errors = [...this.errors, ...checkZone(this.nodes, this.apex, this.file)];
+    if (errors.length) return { errors };
+    // The build nodes become the zone's nodes as they are: copying a million of them would
+    // double the peak memory of a large load for nothing.
+    return { zone: new Zone(this.origin, this.originKey, this.nodes as ReadonlyMap<string, ZoneNode>, this.file), errors };
   }
-  return { zone: new Zone(origin, originKey, frozen, file), errors };
+}
+
+export function buildZone(records: readonly ZoneRecord[], origin: Labels, file: string): BuildResult {
+  const b = new ZoneBuilder(origin, file);
+  for (const r of records) b.add(r);
+  return b.finish();
 }
 
 function markCutsAndOcclusion(nodes: Map<string, BuildNode>, apex: BuildNode): void {

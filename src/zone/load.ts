@@ -2,7 +2,7 @@
 import { parseName } from '../wire/name.js';
 import { ZoneError } from './record.js';
 import { parseMasterFile } from './masterfile.js';
-import { buildZone } from './build.js';
+import { ZoneBuilder } from './build.js';
 import type { Zone } from './zone.js';
 
 export class ZoneLoadError extends Error {
@@ -19,9 +19,10 @@ export function loadZoneFile(file: string, origin: string): Zone {
   } catch (e) {
     throw new ZoneLoadError([new ZoneError(file, 0, `bad zone name "${origin}": ${(e as Error).message}`)]);
   }
-  const parsed = parseMasterFile(file, originLabels);
+  const builder = new ZoneBuilder(originLabels, file);
+  const parsed = parseMasterFile(file, originLabels, { onRecord: (r) => builder.add(r) });
   if (parsed.errors.length) throw new ZoneLoadError(parsed.errors);
-  const built = buildZone(parsed.records, originLabels, file);
+  const built = builder.finish();
   if (!built.zone) throw new ZoneLoadError(built.errors);
   return built.zone;
 }

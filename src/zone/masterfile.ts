@@ -117,6 +117,9 @@ interface FileState {
   origin: Labels;
   ttlDirective?: number;
   lastOwner?: Labels;
+  /** The owner as written and the origin it was read against, so a repeated owner is shared. */
+  lastOwnerText?: string;
+  lastOwnerOrigin?: Labels;
   lastTtl?: number;
   lastClass?: number;
   /** Resolved paths of the files including this one, for loop detection. */
@@ -126,7 +129,10 @@ interface FileState {
 class Parser {
   readonly records: ZoneRecord[] = [];
   readonly errors: ZoneError[] = [];
-  constructor(private readonly defaultTtl: number | undefined) {}
+  constructor(
+    private readonly defaultTtl: number | undefined,
+    private readonly sink?: (r: ZoneRecord) => void,
+  ) {}
 
   parseText(text: string, st: FileState): void {
     for (const e of tokenize(text)) {
@@ -206,8 +212,15 @@ class Parser {
       if (!st.lastOwner) throw new RdataError('line starts with whitespace but there is no previous owner name');
       owner = st.lastOwner;
     } else {
-      owner = this.name(toks[i++].text, st.origin, 'owner name');
-      st.lastOwner = owner;
+      const text = toks[i++].text;
+      if (st.lastOwner && text === st.lastOwnerText && st.origin === st.lastOwnerOrigin) {
+        owner = st.lastOwner;
+      } else {
+        owner = this.name(text, st.origin, 'owner name');
+        st.lastOwner = owner;
+        st.lastOwnerText = text;
+        st.lastOwnerOrigin = st.origin;
+      }
     }
     let ttl: number | undefined;
     let cls: number | undefined;
@@ -237,7 +250,9 @@ class Parser {
     }
     st.lastTtl = ttl;
     st.lastClass = cls;
-    this.records.push({ owner, type, class: cls, ttl, rdata, file: st.file, line: e.line });
+    const rec = { owner, type, class: cls, ttl, rdata, file: st.file, line: e.line };
+    if (this.sink) this.sink(rec);
+    else this.records.push(rec);
   }
 }
 
@@ -250,14 +265,20 @@ export function parseMasterText(
   text: string,
   file: string,
   origin: Labels,
-  opts: { defaultTtl?: number; baseDir?: string } = {},
+  opts: ParseOptions & { baseDir?: string } = {},
 ): ParseResult {
-  const p = new Parser(opts.defaultTtl);
+  const p = new Parser(opts.defaultTtl, opts.onRecord);
   p.parseText(text, { file, dir: opts.baseDir ?? dirname(file), origin, chain: [resolve(file)] });
   return { records: p.records, errors: p.errors };
 }
 
-export function parseMasterFile(path: string, origin: Labels, opts: { defaultTtl?: number } = {}): ParseResult {
+export interface ParseOptions {
+  defaultTtl?: number;
+  /** Receives each record as it is read instead of collecting them (a large zone then never holds both). */
+  onRecord?: (r: ZoneRecord) => void;
+}
+
+export function parseMasterFile(path: string, origin: Labels, opts: ParseOptions = {}): ParseResult {
   let text: string;
   try {
     // latin1 maps each byte to one character, so TXT data and escapes keep their exact octets.

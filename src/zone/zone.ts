@@ -2,6 +2,7 @@
 // lookup, and the same nodes in canonical order for denial proofs and transfers.
 import { canonicalCompare, type Labels } from '../wire/name.js';
 import { Type } from '../wire/constants.js';
+import type { TypeMap } from './type-map.js';
 
 export interface RRset {
   /** Owner with the case of its first record in the file. */
@@ -16,7 +17,7 @@ export interface ZoneNode {
   readonly labels: Labels;
   readonly key: string;
   /** Empty for an empty non-terminal. */
-  readonly rrsets: ReadonlyMap<number, RRset>;
+  readonly rrsets: Pick<TypeMap<RRset>, 'get' | 'has' | 'size' | 'keys' | 'values'>;
   /** NS here and not the apex: a delegation point. */
   readonly cut: boolean;
   /** Below a delegation point or below a DNAME: never answered authoritatively. */
