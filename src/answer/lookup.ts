@@ -12,11 +12,27 @@ export interface AdditionalSet {
   required: boolean;
 }
 
+/** An RRset to send, and the zone RRset whose signatures go with it (none: unsigned data). */
+export interface Entry {
+  set: WireRRset;
+  sign: RRset | undefined;
+  /** Sent only to DO=1 clients of a signed zone (DS in a referral, RFC 4035 §3.1.4). */
+  dnssecOnly?: boolean;
+}
+
+/** A fact the DNSSEC layer must prove with NSEC or NSEC3 records (RFC 4035 §3.1.3, RFC 5155 §7.2). */
+export interface Denial {
+  kind: 'nxdomain' | 'nodata' | 'wildcard' | 'wildcard-nodata' | 'insecure-referral';
+  /** The name asked at this step of the answer (the cut, for a referral). */
+  qname: Labels;
+}
+
 export interface LookupResult {
   rcode: number;
   aa: boolean;
-  answer: WireRRset[];
-  authority: WireRRset[];
+  answer: Entry[];
+  authority: Entry[];
+  denials: Denial[];
   additional: AdditionalSet[];
   /** Holds names spelled as the client spelled them (DNAME synthesis), so not for the response cache. */
   clientSpelling: boolean;
@@ -31,7 +47,7 @@ export interface LookupOptions {
 const MAX_CHAIN = 16;
 
 export function lookup(zone: Zone, qname: Labels, qtype: number, opts: LookupOptions): LookupResult {
-  const res: LookupResult = { rcode: Rcode.NOERROR, aa: true, answer: [], authority: [], additional: [], clientSpelling: false };
+  const res: LookupResult = { rcode: Rcode.NOERROR, aa: true, answer: [], authority: [], denials: [], additional: [], clientSpelling: false };
   const seen = new Set<string>([nameKey(qname)]);
   let name = qname;
   for (let step = 0; step < MAX_CHAIN; step++) {
@@ -67,19 +83,22 @@ function resolveOnce(zone: Zone, qname: Labels, qtype: number, opts: LookupOptio
     const child = zone.node(keys[n - d - 1]);
     if (!child) {
       const wildcard = zone.node('*.' + node.key);
-      if (wildcard) return answerAt(zone, wildcard, qname, qtype, opts, res);
+      if (wildcard) return answerAt(zone, wildcard, qname, true, qtype, opts, res);
       res.rcode = Rcode.NXDOMAIN;
       negative(zone, res);
+      res.denials.push({ kind: 'nxdomain', qname });
       return undefined;
     }
     node = child;
   }
-  return answerAt(zone, node, undefined, qtype, opts, res);
+  return answerAt(zone, node, qname, false, qtype, opts, res);
 }
 
-/** Answers from a node that matched; `synthesizedOwner` is the query name for a wildcard match. */
-function answerAt(zone: Zone, node: ZoneNode, synthesizedOwner: Labels | undefined, qtype: number, opts: LookupOptions, res: LookupResult): Labels | undefined {
-  const own = (s: RRset): WireRRset => (synthesizedOwner ? { owner: synthesizedOwner, type: s.type, ttl: s.ttl, rdata: s.rdata } : s);
+/** Answers from a node that matched; for a wildcard match the owner becomes the query name. */
+function answerAt(zone: Zone, node: ZoneNode, qname: Labels, wildcard: boolean, qtype: number, opts: LookupOptions, res: LookupResult): Labels | undefined {
+  const own = (s: RRset): Entry => ({ set: wildcard ? { owner: qname, type: s.type, ttl: s.ttl, rdata: s.rdata } : s, sign: s });
+  // RFC 4035 §3.1.3.3: an answer made from a wildcard comes with proof that the name itself does not exist.
+  if (wildcard) res.denials.push({ kind: 'wildcard', qname });
   const cname = node.rrsets.get(Type.CNAME);
   // ANY matches the CNAME itself (RFC 1034 §4.3.2 step 3a), so only other types chase it.
   if (cname && qtype !== Type.CNAME && qtype !== Type.ANY) {
@@ -87,7 +106,7 @@ function answerAt(zone: Zone, node: ZoneNode, synthesizedOwner: Labels | undefin
     return readName(cname.rdata[0], 0).labels;
   }
   if (qtype === Type.ANY && node.rrsets.size > 0) {
-    const types = [...node.rrsets.keys()].sort((a, b) => a - b);
+    const types = node.rrsets.keys().sort((a, b) => a - b);
     // RFC 8482 §4.1: over UDP, one RRset is enough and keeps the answer small.
     for (const t of opts.tcp ? types : types.slice(0, 1)) res.answer.push(own(node.rrsets.get(t)!));
     return undefined;
@@ -95,6 +114,8 @@ function answerAt(zone: Zone, node: ZoneNode, synthesizedOwner: Labels | undefin
   const set = node.rrsets.get(qtype);
   if (!set) {
     negative(zone, res);
+    if (wildcard) res.denials[res.denials.length - 1].kind = 'wildcard-nodata';
+    else res.denials.push({ kind: 'nodata', qname });
     return undefined;
   }
   res.answer.push(own(set));
@@ -107,13 +128,17 @@ function answerAt(zone: Zone, node: ZoneNode, synthesizedOwner: Labels | undefin
 
 /** NXDOMAIN or NODATA: the SOA in the authority section with the RFC 2308 negative TTL. */
 function negative(zone: Zone, res: LookupResult): void {
-  res.authority.push({ owner: zone.soa.owner, type: Type.SOA, ttl: zone.negativeTtl, rdata: zone.soa.rdata });
+  res.authority.push({ set: { owner: zone.soa.owner, type: Type.SOA, ttl: zone.negativeTtl, rdata: zone.soa.rdata }, sign: zone.soa });
 }
 
 function referral(zone: Zone, cut: ZoneNode, res: LookupResult, first: boolean): void {
   if (first) res.aa = false;
   const ns = cut.rrsets.get(Type.NS)!;
-  res.authority.push(ns);
+  // The delegation NS is the child's data: never signed here (RFC 4035 §2.2).
+  res.authority.push({ set: ns, sign: undefined });
+  const ds = cut.rrsets.get(Type.DS);
+  if (ds) res.authority.push({ set: ds, sign: ds, dnssecOnly: true });
+  else res.denials.push({ kind: 'insecure-referral', qname: cut.labels });
   const done = new Set<string>();
   for (const rd of ns.rdata) {
     const target = readName(rd, 0).labels;
@@ -137,14 +162,15 @@ function addAddresses(zone: Zone, target: Labels, res: LookupResult, required: b
 
 /** RFC 6672 §2.2: the DNAME itself, then a CNAME from the query name to its substitute. */
 function synthesizeFromDname(qname: Labels, keep: number, dname: RRset, res: LookupResult): Labels | undefined {
-  res.answer.push(dname);
+  res.answer.push({ set: dname, sign: dname });
   const target = readName(dname.rdata[0], 0).labels;
   const next = qname.slice(0, keep).concat(target);
   if (wireLength(next) > 255) {
     res.rcode = Rcode.YXDOMAIN;
     return undefined;
   }
-  res.answer.push({ owner: qname, type: Type.CNAME, ttl: dname.ttl, rdata: [nameToWire(next)] });
+  // RFC 6672 §5.3: the synthesized CNAME is not signed; validators derive it from the DNAME.
+  res.answer.push({ set: { owner: qname, type: Type.CNAME, ttl: dname.ttl, rdata: [nameToWire(next)] }, sign: undefined });
   res.clientSpelling = true;
   return next;
 }

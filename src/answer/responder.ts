@@ -6,7 +6,8 @@ import { MessageWriter, optLength } from '../wire/writer.js';
 import { suffixKeys } from '../wire/name.js';
 import type { ZoneStore } from '../zone/store.js';
 import type { AnswerOptions } from './options.js';
-import { lookup, type LookupResult } from './lookup.js';
+import { lookup, type AdditionalSet } from './lookup.js';
+import { sections, type Sections } from './secure.js';
 import { ResponseCache, cacheKey } from './response-cache.js';
 
 const FLAG_QR = 0x8000;
@@ -84,17 +85,18 @@ export class Responder {
     const res = lookup(zone, q.qname, q.qtype, { tcp, additionalMxSrv: this.opts.additionalMxSrv });
     // Data of class IN is not an authoritative answer to a question about every class.
     if (res.aa && q.qclass === Class.IN) flags |= FLAG_AA;
-    if (!writeSections(w, res, reserve)) flags |= FLAG_TC;
+    const secure = edns?.dnssecOk ? zone.security : undefined;
+    if (!writeSections(w, sections(res, secure), res.additional, reserve)) flags |= FLAG_TC;
     return { wire: finish(res.rcode), cacheable: !res.clientSpelling };
   }
 }
 
 /** Writes whole RRsets; false when something that matters did not fit (RFC 2181 §9, RFC 9471). */
-function writeSections(w: MessageWriter, res: LookupResult, reserve: number): boolean {
-  for (const s of res.answer) if (!w.rrset(1, s, reserve)) return false;
-  for (const s of res.authority) if (!w.rrset(2, s, reserve)) return false;
+function writeSections(w: MessageWriter, s: Sections, additional: readonly AdditionalSet[], reserve: number): boolean {
+  for (const set of s.answer) if (!w.rrset(1, set, reserve)) return false;
+  for (const set of s.authority) if (!w.rrset(2, set, reserve)) return false;
   let complete = true;
-  for (const a of res.additional) {
+  for (const a of additional) {
     if (!w.rrset(3, a.set, reserve) && a.required) complete = false;
   }
   return complete;

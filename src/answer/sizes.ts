@@ -19,8 +19,8 @@ export function oversizeAnswers(zone: Zone, limit: number): AnswerSize[] {
       const res = lookup(zone, node.labels, type, { tcp: true, additionalMxSrv: false });
       const w = new MessageWriter(65535);
       w.question(node.labels, type, 1);
-      for (const s of res.answer) w.rrset(1, s);
-      for (const s of res.authority) w.rrset(2, s);
+      for (const e of res.answer) w.rrset(1, e.set);
+      for (const e of res.authority) w.rrset(2, e.set);
       for (const a of res.additional) w.rrset(3, a.set);
       const bytes = w.offset + OPT_SIZE;
       if (bytes > limit) out.push({ qname: nameToText(node.labels), qtype: typeToText(type), bytes });

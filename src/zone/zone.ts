@@ -3,6 +3,7 @@
 import { canonicalCompare, type Labels } from '../wire/name.js';
 import { Type } from '../wire/constants.js';
 import type { TypeMap } from './type-map.js';
+import type { ZoneSecurity } from '../answer/secure.js';
 
 export interface RRset {
   /** Owner with the case of its first record in the file. */
@@ -29,6 +30,8 @@ export class Zone {
   readonly ordered: readonly ZoneNode[];
   readonly apex: ZoneNode;
   readonly soa: RRset;
+  /** Signatures and denial proofs, when this version is signed; set once before it is served. */
+  security: ZoneSecurity | undefined;
 
   constructor(
     readonly origin: Labels,

@@ -1,0 +1,44 @@
+// Turns a lookup result into the records to send: with DO=1 on a signed zone, each RRset
+// is followed by its RRSIGs and the authority section gains the denial proofs.
+import type { WireRRset } from '../wire/writer.js';
+import type { Denial, Entry, LookupResult } from './lookup.js';
+
+/** What a signed zone version offers the answer path. */
+export interface ZoneSecurity {
+  /** The RRSIG RRset to send after `entry.set`, signed over `entry.sign`. */
+  rrsigs(entry: Entry): WireRRset;
+  /** NSEC/NSEC3 records, each followed by its RRSIGs, proving `d`. */
+  proof(d: Denial): WireRRset[];
+}
+
+export interface Sections {
+  answer: WireRRset[];
+  authority: WireRRset[];
+}
+
+export function sections(res: LookupResult, security: ZoneSecurity | undefined): Sections {
+  if (!security) {
+    const plain = (entries: Entry[]) => entries.filter((e) => !e.dnssecOnly).map((e) => e.set);
+    return { answer: plain(res.answer), authority: plain(res.authority) };
+  }
+  const withSigs = (entries: Entry[]): WireRRset[] => {
+    const out: WireRRset[] = [];
+    for (const e of entries) {
+      out.push(e.set);
+      if (e.sign) out.push(security.rrsigs(e));
+    }
+    return out;
+  };
+  const authority = withSigs(res.authority);
+  const seen = new Set<string>();
+  for (const d of res.denials) {
+    for (const set of security.proof(d)) {
+      // One proof record can serve two facts (e.g. NXDOMAIN and its wildcard): send it once.
+      const id = `${set.type}|${set.owner.map((l) => l.toString('latin1').toLowerCase()).join('.')}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      authority.push(set);
+    }
+  }
+  return { answer: withSigs(res.answer), authority };
+}

@@ -1,0 +1,90 @@
+// RFC 4034 §6: the canonical form and order of an RRset, which is what gets signed.
+import { lowerByte, type Labels } from '../wire/name.js';
+import { Type } from '../wire/constants.js';
+
+// RFC 4034 §6.2 item 3 as corrected by RFC 6840 §5.1 (no HINFO, no NSEC): types whose
+// rdata names are lower-cased. SIG/RRSIG/NSEC names we make ourselves are lower case already.
+const NAMES_IN_RDATA: Record<number, (rd: Buffer) => number[]> = {
+  [Type.NS]: () => [0], 3: () => [0], 4: () => [0], [Type.CNAME]: () => [0],
+  7: () => [0], 8: () => [0], 9: () => [0], [Type.PTR]: () => [0],
+  [Type.SOA]: (rd) => [0, skip(rd, 0)],
+  14: (rd) => [0, skip(rd, 0)], // MINFO
+  [Type.MX]: () => [2], [Type.RP]: (rd) => [0, skip(rd, 0)], [Type.AFSDB]: () => [2],
+  21: () => [2], // RT
+  26: (rd) => [2, skip(rd, 2)], // PX
+  [Type.NAPTR]: (rd) => [naptrReplacement(rd)],
+  [Type.KX]: () => [2], [Type.SRV]: () => [6], [Type.DNAME]: () => [0],
+};
+
+function skip(rd: Buffer, off: number): number {
+  while (rd[off] !== 0) off += rd[off] + 1;
+  return off + 1;
+}
+
+function naptrReplacement(rd: Buffer): number {
+  let o = 4; // order, preference
+  for (let i = 0; i < 3; i++) o += 1 + rd[o]; // flags, services, regexp
+  return o;
+}
+
+/** Rdata with its embedded names lower-cased where RFC 4034 §6.2 asks for it. */
+export function canonicalRdata(type: number, rd: Buffer): Buffer {
+  const at = NAMES_IN_RDATA[type];
+  if (!at) return rd;
+  let out: Buffer | undefined;
+  for (const start of at(rd)) {
+    for (let o = start; o < rd.length && rd[o] !== 0; o += rd[o] + 1) {
+      for (let i = o + 1; i <= o + rd[o]; i++) {
+        const l = lowerByte(rd[i]);
+        if (l !== rd[i]) {
+          out ??= Buffer.from(rd);
+          out[i] = l;
+        }
+      }
+    }
+  }
+  return out ?? rd;
+}
+
+/** Lower-case uncompressed wire form of a name. */
+export function canonicalName(labels: Labels): Buffer {
+  let len = 1;
+  for (const l of labels) len += l.length + 1;
+  const out = Buffer.allocUnsafe(len);
+  let o = 0;
+  for (const l of labels) {
+    out[o++] = l.length;
+    for (let i = 0; i < l.length; i++) out[o++] = lowerByte(l[i]);
+  }
+  out[o] = 0;
+  return out;
+}
+
+/** Number of labels for the RRSIG Labels field: the root and a leading "*" do not count. */
+export function signatureLabels(owner: Labels): number {
+  const n = owner.length;
+  return n > 0 && owner[0].length === 1 && owner[0][0] === 0x2a ? n - 1 : n;
+}
+
+/**
+ * The RRset part of the signed data (RFC 4034 §3.1.8.1): each record as
+ * owner | type | class | original TTL | rdlength | rdata, in canonical rdata order, no duplicates.
+ */
+export function canonicalRRset(owner: Labels, type: number, ttl: number, rdata: readonly Buffer[]): Buffer {
+  const name = canonicalName(owner);
+  const rds = rdata.map((rd) => canonicalRdata(type, rd)).sort(Buffer.compare);
+  const parts: Buffer[] = [];
+  let prev: Buffer | undefined;
+  for (const rd of rds) {
+    if (prev && prev.equals(rd)) continue;
+    prev = rd;
+    const head = Buffer.allocUnsafe(10);
+    head.writeUInt16BE(type, 0);
+    head.writeUInt16BE(1, 2);
+    head.writeUInt32BE(ttl, 4);
+    head.writeUInt16BE(rd.length, 8);
+    parts.push(name, head, rd);
+  }
+  return Buffer.concat(parts);
+}
+

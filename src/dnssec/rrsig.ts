@@ -1,0 +1,110 @@
+// Makes RRSIG records (RFC 4034 §3) for RRsets, through the signature cache.
+import { createHash } from 'node:crypto';
+import { nameKey, type Labels } from '../wire/name.js';
+import { Type } from '../wire/constants.js';
+import type { WireRRset } from '../wire/writer.js';
+import type { Signer } from './algorithm.js';
+import { canonicalName, canonicalRRset, signatureLabels } from './canonical.js';
+import type { SignatureCache } from './signature-cache.js';
+import { jitter, windowAt, type ValidityPolicy, type Window } from './window.js';
+
+export interface ZoneKey {
+  tag: number;
+  algorithm: number;
+  signer: Signer;
+  /** Identifies the key in cache keys (a digest of its DNSKEY rdata). */
+  id: string;
+}
+
+/** What an RRset needs to be signed; the same object always has the same content. */
+export interface SignableRRset {
+  readonly owner: Labels;
+  readonly type: number;
+  readonly ttl: number;
+  readonly rdata: readonly Buffer[];
+}
+
+interface Prepared {
+  canonical: Buffer;
+  digest: string;
+  offset: number;
+}
+
+export class RRsigMaker {
+  private readonly prepared = new WeakMap<SignableRRset, Prepared>();
+  private readonly signerName: Buffer;
+  /** Validity and skew shape the dates too, so they are part of every cache key. */
+  private readonly policyTag: string;
+
+  constructor(
+    origin: Labels,
+    private readonly policy: ValidityPolicy,
+    private readonly cache: SignatureCache,
+    private readonly now: () => number = () => Math.floor(Date.now() / 1000),
+  ) {
+    this.signerName = canonicalName(origin);
+    this.policyTag = `${policy.validity}/${policy.skew}`;
+  }
+
+  private cacheKey(k: ZoneKey, p: Prepared, w: Window): string {
+    return `${k.id}|${p.digest}|${w.start}|${this.policyTag}`;
+  }
+
+  private prepare(set: SignableRRset): Prepared {
+    let p = this.prepared.get(set);
+    if (!p) {
+      const canonical = canonicalRRset(set.owner, set.type, set.ttl, set.rdata);
+      const digest = createHash('sha256').update(canonical).digest('base64');
+      p = { canonical, digest, offset: jitter(nameKey(set.owner) + '/' + set.type, this.policy.refresh) };
+      this.prepared.set(set, p);
+    }
+    return p;
+  }
+
+  /** The window an RRset's signatures belong to at `at` (seconds since the epoch). */
+  window(set: SignableRRset, at = this.now()): Window {
+    return windowAt(at, this.prepare(set).offset, this.policy);
+  }
+
+  /** RRSIG rdata for each key, made or taken from the cache. */
+  sign(set: SignableRRset, keys: readonly ZoneKey[], at = this.now()): Buffer[] {
+    const p = this.prepare(set);
+    const w = windowAt(at, p.offset, this.policy);
+    return keys.map((k) => this.cache.get(this.cacheKey(k, p, w), () => this.make(set, p.canonical, k, w)));
+  }
+
+  /** Makes sure the signatures of the window after the current one are in the cache. */
+  signAhead(set: SignableRRset, keys: readonly ZoneKey[], at = this.now()): number {
+    const p = this.prepare(set);
+    let made = 0;
+    for (const w of [windowAt(at, p.offset, this.policy), windowAt(windowAt(at, p.offset, this.policy).end, p.offset, this.policy)]) {
+      for (const k of keys) {
+        const key = this.cacheKey(k, p, w);
+        if (!this.cache.has(key)) {
+          this.cache.put(key, this.make(set, p.canonical, k, w));
+          made++;
+        }
+      }
+    }
+    return made;
+  }
+
+  /** The RRSIG RRset for `set`, with `owner` as the record owner (the query name for wildcards). */
+  rrsigSet(set: SignableRRset, keys: readonly ZoneKey[], owner: Labels = set.owner, ttl = set.ttl): WireRRset {
+    return { owner, type: Type.RRSIG, ttl, rdata: this.sign(set, keys) };
+  }
+
+  private make(set: SignableRRset, canonical: Buffer, key: ZoneKey, w: Window): Buffer {
+    const head = Buffer.allocUnsafe(18);
+    head.writeUInt16BE(set.type, 0);
+    head[2] = key.algorithm;
+    head[3] = signatureLabels(set.owner);
+    head.writeUInt32BE(set.ttl >>> 0, 4);
+    head.writeUInt32BE(w.expiration >>> 0, 8);
+    head.writeUInt32BE(w.inception >>> 0, 12);
+    head.writeUInt16BE(key.tag, 16);
+    const unsigned = Buffer.concat([head, this.signerName]);
+    const signature = key.signer.sign(Buffer.concat([unsigned, canonical]));
+    return Buffer.concat([unsigned, signature]);
+  }
+}
