@@ -5,6 +5,7 @@ import { nameKey, parseName } from '../wire/name.js';
 import { parseListenAddress, formatListenAddress } from './address.js';
 import { parseDuration } from './duration.js';
 import { ConfigError } from './error.js';
+import { readDnssec } from './dnssec.js';
 import { NodeReader, child, type YamlNode } from './reader.js';
 import {
   DEFAULTS, DEFAULT_LISTEN, LOG_LEVELS,
@@ -13,6 +14,7 @@ import {
 
 const TOP_KEYS = [
   'listen', 'zones', 'edns-max-payload', 'nsid', 'additional-targets', 'response-cache-entries', 'tcp', 'log',
+  'keys-dir', 'signature-cache-size',
 ] as const;
 
 /** Reads and validates a config file. Throws ConfigError listing every problem found. */
@@ -50,7 +52,17 @@ export function parseConfig(text: string, path: string): Config {
     responseCacheEntries: DEFAULTS.responseCacheEntries,
     tcp: { ...DEFAULTS.tcp },
     log: { ...DEFAULTS.log },
+    keysDir: resolve(dir, DEFAULTS.keysDir),
+    signatureCacheBytes: DEFAULTS.signatureCacheBytes,
   };
+  if (top?.has('keys-dir')) {
+    const k = r.string(get('keys-dir'), 'keys-dir');
+    if (k) config.keysDir = resolve(dir, k);
+  }
+  if (top?.has('signature-cache-size')) {
+    const mb = r.integer(get('signature-cache-size'), 'signature-cache-size', 1, 1_000_000);
+    if (mb !== undefined) config.signatureCacheBytes = mb * 1024 * 1024;
+  }
   if (top?.has('edns-max-payload')) {
     config.ednsMaxPayload = r.integer(get('edns-max-payload'), 'edns-max-payload', 512, 65535) ?? config.ednsMaxPayload;
   }
@@ -104,7 +116,7 @@ function readZones(r: NodeReader, node: YamlNode, dir: string): ZoneConfig[] {
   const seen = new Map<string, number | undefined>();
   items.forEach((item, i) => {
     const path = child('zones', i);
-    const fields = r.mapping(item, path, ['name', 'file']);
+    const fields = r.mapping(item, path, ['name', 'file', 'dnssec']);
     if (!fields) return;
     for (const k of ['name', 'file']) if (!fields.has(k)) r.fail(item, child(path, k), 'is required');
     const nameNode = fields.get('name');
@@ -124,7 +136,8 @@ function readZones(r: NodeReader, node: YamlNode, dir: string): ZoneConfig[] {
       }
     }
     if (file === '') r.fail(fields.get('file'), child(path, 'file'), 'must not be empty');
-    if (name !== undefined && file) out.push({ name, file: resolve(dir, file) });
+    const dnssec = fields.has('dnssec') ? readDnssec(r, fields.get('dnssec'), child(path, 'dnssec')) : undefined;
+    if (name !== undefined && file) out.push({ name, file: resolve(dir, file), ...(dnssec ? { dnssec } : {}) });
   });
   return out;
 }

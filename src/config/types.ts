@@ -14,6 +14,20 @@ export interface ZoneConfig {
   name: string;
   /** Absolute path of the master file. */
   file: string;
+  /** Online signing; absent: the zone is served unsigned. */
+  dnssec?: DnssecConfig;
+}
+
+export interface DnssecConfig {
+  /** 13 ECDSAP256SHA256 (default), 15 ED25519, 8 RSASHA256: used when keys are created. */
+  algorithm: 8 | 13 | 15;
+  /** KSK + ZSK instead of one combined signing key (CSK). */
+  split: boolean;
+  denial: 'nsec' | 'nsec3';
+  nsec3: { iterations: number; salt: Buffer; optOut: boolean };
+  /** Seconds a signature is valid, and seconds between re-signings. */
+  validity: number;
+  refresh: number;
 }
 
 export interface TcpConfig {
@@ -39,6 +53,10 @@ export interface Config {
   responseCacheEntries: number;
   tcp: TcpConfig;
   log: LogConfig;
+  /** Absolute path of the directory holding key files. */
+  keysDir: string;
+  /** Bytes of RRSIG data kept in the signature cache. */
+  signatureCacheBytes: number;
 }
 
 export const DEFAULT_LISTEN = ['127.0.0.1:53', '[::1]:53'];
@@ -49,4 +67,16 @@ export const DEFAULTS = {
   responseCacheEntries: 100_000,
   tcp: { idleTimeoutMs: 10_000, maxConnections: 1000 } satisfies TcpConfig,
   log: { level: 'info', querySample: 0 } satisfies LogConfig,
+  keysDir: 'keys',
+  signatureCacheBytes: 256 * 1024 * 1024,
 } as const;
+
+export const DNSSEC_DEFAULTS: DnssecConfig = {
+  algorithm: 13,
+  split: false,
+  denial: 'nsec',
+  // RFC 9276: no extra iterations, no salt.
+  nsec3: { iterations: 0, salt: Buffer.alloc(0), optOut: false },
+  validity: 14 * 86400,
+  refresh: 7 * 86400,
+};
