@@ -1,0 +1,78 @@
+// RFC 6979 §3.2 deterministic nonces for ECDSA P-256 with SHA-256 (HMAC_DRBG over
+// HMAC-SHA-256). The group order and the hash are both 256 bits long (qlen = hlen = 256),
+// so bits2int is a plain big-endian read and one HMAC output is one candidate nonce.
+import { createHmac } from 'node:crypto';
+
+/** The order n of the P-256 group, big-endian. */
+export const P256_N = Buffer.from('ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551', 'hex');
+
+const ZERO32 = Buffer.alloc(32, 0x00);
+const ONE32 = Buffer.alloc(32, 0x01);
+const SEP0 = Buffer.from([0x00]);
+const SEP1 = Buffer.from([0x01]);
+
+function hmac(key: Buffer, ...parts: Buffer[]): Buffer {
+  const h = createHmac('sha256', key);
+  for (const p of parts) h.update(p);
+  return h.digest();
+}
+
+/** True when 1 <= k < n (a usable P-256 nonce or private scalar). */
+export function inRange(k: Buffer): boolean {
+  if (k.length !== 32 || k.compare(P256_N) >= 0) return false;
+  for (let i = 0; i < 32; i++) if (k[i] !== 0) return true;
+  return false;
+}
+
+/** bits2octets(h1) = int2octets(bits2int(h1) mod n) for a 32-byte hash (RFC 6979 §2.3.4). */
+export function bits2octets(h1: Buffer): Buffer {
+  if (h1.compare(P256_N) < 0) return h1;
+  // h1 >= n happens with probability ~2^-32; one subtraction suffices since h1 < 2n.
+  const v = BigInt('0x' + h1.toString('hex')) - BigInt('0x' + P256_N.toString('hex'));
+  return Buffer.from(v.toString(16).padStart(64, '0'), 'hex');
+}
+
+/**
+ * The sequence of candidate nonces of RFC 6979 §3.2 (steps b–h) for private key `x`
+ * (32 bytes, big-endian) and message hash `h1` (SHA-256 of the message, 32 bytes).
+ * `next()` returns the first candidate with 1 <= k < n; call it again when the caller must
+ * reject k (r = 0 or s = 0), which continues with step h.3 as the RFC says.
+ */
+export class Rfc6979Nonces {
+  private k: Buffer;
+  private v: Buffer;
+  private started = false;
+
+  constructor(x: Buffer, h1: Buffer) {
+    const hx = bits2octets(h1);
+    // d. K = HMAC_K(V || 0x00 || int2octets(x) || bits2octets(h1)), K = 0x00.., V = 0x01..
+    let k = hmac(ZERO32, ONE32, SEP0, x, hx);
+    // e. V = HMAC_K(V)
+    let v = hmac(k, ONE32);
+    // f. K = HMAC_K(V || 0x01 || int2octets(x) || bits2octets(h1))
+    k = hmac(k, v, SEP1, x, hx);
+    // g. V = HMAC_K(V)
+    v = hmac(k, v);
+    this.k = k;
+    this.v = v;
+  }
+
+  next(): Buffer {
+    for (;;) {
+      if (this.started) {
+        // h.3: K = HMAC_K(V || 0x00), V = HMAC_K(V)
+        this.k = hmac(this.k, this.v, SEP0);
+        this.v = hmac(this.k, this.v);
+      }
+      this.started = true;
+      // h.1/h.2: T = V = HMAC_K(V); qlen = hlen so one block is enough.
+      this.v = hmac(this.k, this.v);
+      if (inRange(this.v)) return this.v;
+    }
+  }
+}
+
+/** The first RFC 6979 nonce for (x, h1): what a signature uses unless r or s comes out 0. */
+export function rfc6979Nonce(x: Buffer, h1: Buffer): Buffer {
+  return new Rfc6979Nonces(x, h1).next();
+}
