@@ -1,0 +1,337 @@
+#!/usr/bin/env bash
+# UDP load benchmark: inkan vs NSD vs Knot (and the bare Node dgram ceiling) on loopback.
+#
+#   bash bench/load.sh                      # everything: sizes 10k 100k, all servers
+#   SIZES=10k SERVERS="nsd knot" bash bench/load.sh
+#   DURATION=15 CLIENTS=16 OUTSTANDING=1000 bash bench/load.sh
+#
+# Each server runs on 127.0.0.1 at a free run-time port, pinned to CPU $SERVER_CPU (0);
+# dnsperf is pinned to CPU $CLIENT_CPU (1). Every run is bounded by `timeout`, every server
+# is stopped at exit (trap), also on failure or Ctrl-C. Traffic goes to 127.0.0.1 only.
+#
+# Environment knobs (defaults in brackets):
+#   SIZES [10k 100k]            zone sizes (names); data made by gen-zone.mjs into bench/data
+#   SERVERS [bare nsd knot inkan]
+#   WORKLOADS [mix flood]
+#   DURATION [15]               dnsperf -l seconds per run
+#   CLIENTS [16] OUTSTANDING [1000] THREADS [1]   dnsperf -c / -q / -T
+#   HALF [1]                    also run inkan at 50% of its measured peak (dnsperf -Q)
+#   READY_TIMEOUT [120]         seconds a server may take to load and answer
+#   OUT [bench/results/load-<date>.txt]  where the summary is also written
+#   BUILD [1]                   run `npm run build` before starting inkan
+set -u -o pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/.." && pwd)
+SIZES=${SIZES:-"10k 100k"}
+SERVERS=${SERVERS:-"bare nsd knot inkan"}
+WORKLOADS=${WORKLOADS:-"mix flood"}
+DURATION=${DURATION:-15}
+CLIENTS=${CLIENTS:-16}
+OUTSTANDING=${OUTSTANDING:-1000}
+THREADS=${THREADS:-1}
+HALF=${HALF:-1}
+READY_TIMEOUT=${READY_TIMEOUT:-120}
+SERVER_CPU=${SERVER_CPU:-0}
+CLIENT_CPU=${CLIENT_CPU:-1}
+BUILD=${BUILD:-1}
+ADDR=127.0.0.1
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+mkdir -p "$HERE/results"
+OUT=${OUT:-"$HERE/results/load-$STAMP.txt"}
+
+TMP=$(mktemp -d /tmp/inkan-bench.XXXXXX)
+SERVER_PID=""
+declare -A QPS LOST AVG MAX RCODES SCPU CCPU
+
+log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
+
+stop_server() {
+  [ -n "$SERVER_PID" ] || return 0
+  if kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill -TERM "$SERVER_PID" 2>/dev/null
+    for _ in $(seq 1 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$SERVER_PID" 2>/dev/null; then
+      log "server $SERVER_PID did not stop on TERM, killing"
+      for p in $(descendants "$SERVER_PID"); do kill -KILL "$p" 2>/dev/null; done
+      kill -KILL "$SERVER_PID" 2>/dev/null
+    fi
+  fi
+  wait "$SERVER_PID" 2>/dev/null
+  SERVER_PID=""
+}
+cleanup() {
+  stop_server
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'log "interrupted"; exit 130' INT TERM
+
+free_port() {
+  local p
+  for _ in $(seq 1 200); do
+    p=$((20000 + RANDOM % 40000))
+    if [ -z "$(ss -Hlun "sport = :$p" 2>/dev/null)" ] && [ -z "$(ss -Hltn "sport = :$p" 2>/dev/null)" ]; then
+      echo "$p"; return 0
+    fi
+  done
+  return 1
+}
+
+# CPU ticks (user+system) used so far by a process and its children (NSD forks workers).
+descendants() {
+  local c
+  for c in $(pgrep -P "$1" 2>/dev/null); do echo "$c"; descendants "$c"; done
+}
+cpu_ticks() {
+  local pid=$1 total=0 p
+  for p in $pid $(descendants "$pid"); do
+    [ -r "/proc/$p/stat" ] || continue
+    # fields after the ")" of comm: utime is the 12th, stime the 13th.
+    total=$((total + $(sed 's/.*) //' "/proc/$p/stat" | awk '{print $12 + $13}')))
+  done
+  echo "$total"
+}
+
+ensure_data() {
+  local size=$1 n
+  case $size in
+    *k) n=$(( ${size%k} * 1000 ));;
+    *m) n=$(( ${size%m} * 1000000 ));;
+    *) n=$size;;
+  esac
+  if [ ! -s "$HERE/data/$size/queries-flood.txt" ]; then
+    log "generating $size zone and query files"
+    node "$HERE/gen-zone.mjs" --names "$n" --out "$HERE/data/$size" >/dev/null || return 1
+  fi
+}
+
+# ---- servers: start_<name> ZONEFILE PORT; sets SERVER_PID -----------------------------
+start_bare() {
+  taskset -c "$SERVER_CPU" node "$HERE/bare-udp.mjs" --port "$2" --address "$ADDR" \
+    >"$TMP/bare.log" 2>&1 &
+  SERVER_PID=$!
+}
+
+start_nsd() {
+  local zone=$1 port=$2 d="$TMP/nsd"
+  rm -rf "$d"; mkdir -p "$d"
+  cat >"$d/nsd.conf" <<EOF
+server:
+  ip-address: $ADDR
+  port: $port
+  username: ""
+  chroot: ""
+  zonesdir: "$d"
+  pidfile: "$d/nsd.pid"
+  database: ""
+  zonelistfile: "$d/zone.list"
+  xfrdfile: "$d/xfrd.state"
+  xfrdir: "$d"
+  logfile: "$d/nsd.log"
+  server-count: 1
+  verbosity: 0
+  hide-version: yes
+  # Debian's NSD has response rate limiting on by default: a benchmark from one address
+  # would be rate limited (answers dropped or truncated). Off, like the other servers.
+  rrl-ratelimit: 0
+  rrl-whitelist-ratelimit: 0
+  # serve from memory exactly as loaded; no zone file write-back.
+  zonefiles-write: 0
+remote-control:
+  control-enable: no
+zone:
+  name: bench.test
+  zonefile: "$zone"
+EOF
+  taskset -c "$SERVER_CPU" nsd -d -c "$d/nsd.conf" >"$d/stdout.log" 2>&1 &
+  SERVER_PID=$!
+}
+
+start_knot() {
+  local zone=$1 port=$2 d="$TMP/knot"
+  rm -rf "$d"; mkdir -p "$d/db"
+  cat >"$d/knot.conf" <<EOF
+server:
+  rundir: "$d"
+  user: root
+  listen: $ADDR@$port
+  udp-workers: 1
+  tcp-workers: 1
+  background-workers: 1
+log:
+  - target: stderr
+    any: warning
+database:
+  storage: "$d/db"
+control:
+  listen: "$d/knot.sock"
+template:
+  - id: default
+    storage: "$d"
+    zonefile-sync: -1
+    zonefile-load: whole
+    journal-content: none
+zone:
+  - domain: bench.test
+    file: "$zone"
+EOF
+  taskset -c "$SERVER_CPU" knotd -c "$d/knot.conf" >"$d/stdout.log" 2>&1 &
+  SERVER_PID=$!
+}
+
+start_inkan() {
+  local zone=$1 port=$2 d="$TMP/inkan"
+  rm -rf "$d"; mkdir -p "$d"
+  cat >"$d/inkan.yaml" <<EOF
+listen:
+  - $ADDR:$port
+zones:
+  - name: bench.test
+    file: $zone
+log:
+  level: warn
+EOF
+  (cd "$ROOT" && exec taskset -c "$SERVER_CPU" node dist/cli/main.js serve --config "$d/inkan.yaml") \
+    >"$d/stdout.log" 2>&1 &
+  SERVER_PID=$!
+}
+
+server_log() {
+  case $1 in
+    bare) cat "$TMP/bare.log";;
+    nsd) cat "$TMP/nsd/stdout.log" "$TMP/nsd/nsd.log" 2>/dev/null;;
+    knot) cat "$TMP/knot/stdout.log";;
+    inkan) cat "$TMP/inkan/stdout.log";;
+  esac 2>/dev/null | tail -20
+}
+
+# Wait until the server answers the apex SOA (the bare loop answers anything with an A).
+wait_ready() {
+  local name=$1 port=$2 qtype=SOA deadline ans
+  [ "$name" = bare ] && qtype=A
+  deadline=$((SECONDS + READY_TIMEOUT))
+  while [ $SECONDS -lt $deadline ]; do
+    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+      log "$name exited before answering:"; server_log "$name" >&2; return 1
+    fi
+    ans=$(dig +short +time=1 +tries=1 -p "$port" @"$ADDR" bench.test "$qtype" 2>/dev/null)
+    if [ -n "$ans" ] && ! grep -q 'timed out\|connection refused' <<<"$ans"; then return 0; fi
+    sleep 0.3
+  done
+  log "$name did not answer bench.test $qtype within ${READY_TIMEOUT}s:"; server_log "$name" >&2
+  return 1
+}
+
+# run_dnsperf KEY FILE PORT [extra dnsperf args...]
+run_dnsperf() {
+  local key=$1 file=$2 port=$3; shift 3
+  local res="$TMP/dnsperf-${key//[\/@%]/_}.txt" t0 t1 clk
+  clk=$(getconf CLK_TCK)
+  t0=$(cpu_ticks "$SERVER_PID")
+  TIMEFORMAT='%U %S %R'
+  { time timeout -k 5 $((DURATION + 30)) taskset -c "$CLIENT_CPU" \
+      dnsperf -s "$ADDR" -p "$port" -d "$file" -l "$DURATION" \
+              -c "$CLIENTS" -q "$OUTSTANDING" -T "$THREADS" -t 2 "$@" >"$res" 2>&1 ; } 2>"$res.time"
+  t1=$(cpu_ticks "$SERVER_PID")
+  QPS[$key]=$(awk '/Queries per second:/ {printf "%.0f", $4}' "$res")
+  LOST[$key]=$(awk '/Queries lost:/ {gsub(/[()%]/, "", $4); print $4}' "$res")
+  AVG[$key]=$(awk '/Average Latency/ {printf "%.2f", $4 * 1000}' "$res")
+  MAX[$key]=$(awk '/Average Latency/ {gsub(/[),]/, "", $8); printf "%.2f", $8 * 1000}' "$res")
+  RCODES[$key]=$(awk -F': *' '/Response codes:/ {print $2}' "$res")
+  # CPU use of the server over the run, and of dnsperf, as % of one core.
+  SCPU[$key]=$(awk -v a="$t0" -v b="$t1" -v c="$clk" -v d="$DURATION" 'BEGIN {printf "%.0f", (b - a) / c / d * 100}')
+  CCPU[$key]=$(awk -v d="$DURATION" '{printf "%.0f", ($1 + $2) / d * 100}' "$res.time")
+  if [ -z "${QPS[$key]}" ]; then
+    log "dnsperf gave no result for $key:"; tail -5 "$res" >&2
+    QPS[$key]=0; LOST[$key]=100; AVG[$key]=-; MAX[$key]=-
+  fi
+  printf '%-28s %9s q/s  lost %6s%%  avg %7s ms  max %8s ms  srvCPU %4s%%  perfCPU %4s%%  [%s]\n' \
+    "$key" "${QPS[$key]}" "${LOST[$key]}" "${AVG[$key]}" "${MAX[$key]}" "${SCPU[$key]}" "${CCPU[$key]}" "${RCODES[$key]}" \
+    | tee -a "$OUT" >&2
+}
+
+bench_server() {
+  local name=$1 size=$2 zone="$HERE/data/$size/bench.test.zone" port w
+  port=$(free_port) || { log "no free port"; return 1; }
+  log "starting $name on $ADDR:$port ($size zone)"
+  "start_$name" "$zone" "$port"
+  local t0=$SECONDS
+  if ! wait_ready "$name" "$port"; then stop_server; return 1; fi
+  log "$name answering after $((SECONDS - t0))s"
+  for w in $WORKLOADS; do
+    run_dnsperf "$name/$size/$w" "$HERE/data/$size/queries-$w.txt" "$port"
+  done
+  if [ "$name" = inkan ] && [ "$HALF" = 1 ]; then
+    for w in $WORKLOADS; do
+      local peak=${QPS[inkan/$size/$w]:-0} rate
+      rate=$((peak / 2))
+      [ "$rate" -gt 0 ] || continue
+      run_dnsperf "inkan/$size/$w@50%" "$HERE/data/$size/queries-$w.txt" "$port" -Q "$rate"
+    done
+  fi
+  stop_server
+}
+
+# ---- main -----------------------------------------------------------------------------
+for tool in dnsperf dig taskset node; do
+  command -v "$tool" >/dev/null || { log "missing $tool"; exit 1; }
+done
+{
+  echo "# inkan load benchmark $STAMP"
+  echo "# host: $(nproc) CPUs, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo); node $(node --version)"
+  echo "# $(nsd -v 2>&1 | head -1); $(knotd -V 2>&1 | head -1); $(dnsperf -h 2>&1 | grep Version)"
+  echo "# dnsperf -l $DURATION -c $CLIENTS -q $OUTSTANDING -T $THREADS (CPU $CLIENT_CPU); servers on CPU $SERVER_CPU"
+} | tee "$OUT" >&2
+
+if [[ " $SERVERS " == *" inkan "* ]] && [ "$BUILD" = 1 ]; then
+  log "building inkan"
+  (cd "$ROOT" && timeout 300 npm run build --silent) >"$TMP/build.log" 2>&1 \
+    || { log "inkan build failed (skipping inkan):"; tail -20 "$TMP/build.log" >&2; SERVERS=${SERVERS//inkan/}; }
+fi
+
+for size in $SIZES; do
+  ensure_data "$size" || { log "cannot make $size data"; exit 1; }
+  for s in $SERVERS; do
+    # The bare loop does not read a zone: run it once, against the first size's files.
+    if [ "$s" = bare ] && [ "$size" != "${SIZES%% *}" ]; then continue; fi
+    bench_server "$s" "$size" || log "$s on $size failed; continuing"
+  done
+done
+
+# ---- summary --------------------------------------------------------------------------
+ratio() { awk -v a="${1:-0}" -v b="${2:-0}" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "-" }'; }
+{
+  echo
+  echo "## summary (queries/s; lost %; avg/max latency ms)"
+  printf '%-6s %-6s %-6s %10s %8s %9s %9s\n' size load server qps lost% avg_ms max_ms
+  for size in $SIZES; do
+    for w in $WORKLOADS; do
+      for s in $SERVERS; do
+        k="$s/$size/$w"
+        if [ "$s" = bare ]; then k="bare/${SIZES%% *}/$w"; fi
+        [ -n "${QPS[$k]:-}" ] || continue
+        printf '%-6s %-6s %-6s %10s %8s %9s %9s\n' "$size" "$w" "$s" "${QPS[$k]}" "${LOST[$k]}" "${AVG[$k]}" "${MAX[$k]}"
+      done
+      k="inkan/$size/$w@50%"
+      if [ -n "${QPS[$k]:-}" ]; then
+        printf '%-6s %-6s %-6s %10s %8s %9s %9s   <- inkan at 50%% of peak (target: 0 lost)\n' \
+          "$size" "$w" "inkan½" "${QPS[$k]}" "${LOST[$k]}" "${AVG[$k]}" "${MAX[$k]}"
+      fi
+    done
+  done
+  if [[ " $SERVERS " == *" inkan "* ]]; then
+    echo
+    echo "## ratios (targets: mix >= 0.50x NSD, flood >= 0.25x NSD)"
+    printf '%-6s %-6s %10s %11s %11s\n' size load inkan/NSD inkan/Knot inkan/bare
+    for size in $SIZES; do
+      for w in $WORKLOADS; do
+        printf '%-6s %-6s %10s %11s %11s\n' "$size" "$w" \
+          "$(ratio "${QPS[inkan/$size/$w]:-0}" "${QPS[nsd/$size/$w]:-0}")" \
+          "$(ratio "${QPS[inkan/$size/$w]:-0}" "${QPS[knot/$size/$w]:-0}")" \
+          "$(ratio "${QPS[inkan/$size/$w]:-0}" "${QPS[bare/${SIZES%% *}/$w]:-0}")"
+      done
+    done
+  fi
+} | tee -a "$OUT"
+log "results written to $OUT"
