@@ -12,7 +12,7 @@
 import { createECDH, createHash, randomFillSync, type ECDH } from 'node:crypto';
 import type { Signer } from '../algorithm.js';
 import { Rfc6979Nonces, inRange } from './rfc6979.js';
-import { invEuclid } from './modinv.js';
+import { invEuclid, invLehmer } from './modinv.js';
 
 export const N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
 
@@ -66,13 +66,18 @@ export class P256Signer implements Signer {
     for (;;) {
       const k = nonces.next();
       this.ecdh.setPrivateKey(k);
-      const R = this.ecdh.getPublicKey(); // 0x04 || X || Y
-      let r = hexToBig(R, 1, 33);
+      // Compressed form '02|03' || X as hex: the x coordinate without a Buffer round trip.
+      const R = this.ecdh.getPublicKey('hex', 'compressed');
+      let r = BigInt('0x' + R.slice(2));
       if (r >= N) r -= N;
       if (r === 0n) continue;
+      const kn = hexToBig(k);
       const b = randomScalar();
-      const kb = (hexToBig(k) * b) % N;
-      const kinv = (invEuclid(kb, N) * b) % N;
+      const kb = (kn * b) % N;
+      let inv = invLehmer(kb, N);
+      // Cheap self-check (one multiplication): never let an arithmetic slip reach a signature.
+      if ((inv * kb) % N !== 1n) inv = invEuclid(kb, N);
+      const kinv = (inv * b) % N;
       const s = (kinv * ((z + r * this.d) % N)) % N;
       if (s === 0n) continue;
       return Buffer.from(bigTo32(r) + bigTo32(s), 'hex');
