@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { parseCommandArgs } from './args.js';
 import { checkZone } from './check.js';
+import { ds } from './ds.js';
+import { keygen, keygenOptions, keysDirArg, KeysDirError, zoneArg } from './keygen.js';
 import { serve } from './serve.js';
 import { USAGE, UsageError, version } from './usage.js';
 
@@ -33,8 +35,46 @@ async function main(argv: string[]): Promise<number> {
         err: (l) => process.stderr.write(`${l}\n`),
       });
     }
+    case 'keygen': {
+      const a = parseCommandArgs('keygen', rest, { ...KEY_OPTIONS, algorithm: { type: 'string', short: 'a' }, role: { type: 'string' } }, 1);
+      if (a.values.help) return help();
+      if (a.positionals.length !== 1) throw new UsageError('keygen: expects one zone name');
+      const zone = zoneArg('keygen', a.positionals[0]);
+      const opts = keygenOptions(a.values);
+      return keyCommand(() => keygen(zone, { ...opts, keysDir: keysDirOf(a.values) }, STDIO));
+    }
+    case 'ds': {
+      const a = parseCommandArgs('ds', rest, { ...KEY_OPTIONS, sha384: { type: 'boolean' }, cds: { type: 'boolean' } }, 1);
+      if (a.values.help) return help();
+      if (a.positionals.length !== 1) throw new UsageError('ds: expects one zone name');
+      const zone = zoneArg('ds', a.positionals[0]);
+      const opts = { sha384: a.values.sha384 === true, cds: a.values.cds === true };
+      return keyCommand(() => ds(zone, { ...opts, keysDir: keysDirOf(a.values) }, STDIO));
+    }
     default:
       throw new UsageError(command.startsWith('-') ? `unknown option "${command}"` : `unknown command "${command}"`);
+  }
+}
+
+const KEY_OPTIONS = { 'keys-dir': { type: 'string' }, config: { type: 'string', short: 'c' } } as const;
+
+const STDIO = {
+  out: (l: string) => process.stdout.write(`${l}\n`),
+  err: (l: string) => process.stderr.write(`${l}\n`),
+};
+
+function keysDirOf(values: Record<string, string | boolean | undefined>): string {
+  return keysDirArg(values['keys-dir'] as string | undefined, values.config as string | undefined);
+}
+
+/** Runs a key command; a keys directory that cannot be found out is exit 1, not a usage error. */
+function keyCommand(run: () => number): number {
+  try {
+    return run();
+  } catch (err) {
+    if (!(err instanceof KeysDirError)) throw err;
+    process.stderr.write(`inkan: ${err.message}\n`);
+    return 1;
   }
 }
 

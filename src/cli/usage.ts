@@ -7,6 +7,13 @@ Commands:
                                  SIGHUP reloads config and zones, SIGTERM/SIGINT stop
   check ZONEFILE [--origin NAME] check a zone file; report answers over 512 and 1232 bytes
                                  (origin defaults to the file name without ".zone")
+  keygen ZONE [--algorithm 13|15|8] [--role csk|ksk|zsk]
+                                 make a key (default: ECDSA P-256 CSK) in the keys directory;
+                                 print its files, its DNSKEY and (KSK/CSK) its DS
+  ds ZONE [--sha384] [--cds]     print the DS records of the zone's KSKs/CSKs for the parent
+                                 (SHA-256; also SHA-384 with --sha384; CDS and CDNSKEY with --cds)
+  keygen and ds take [--keys-dir DIR] [--config FILE]: the keys directory is DIR, else
+  keys-dir of FILE (default inkan.yaml, when it exists), else ./keys
 
 Options:
   -h, --help       show this help (also after a command)
