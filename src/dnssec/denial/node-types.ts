@@ -1,0 +1,63 @@
+// Which types the NSEC or NSEC3 record of a zone node lists, or whether the node gets none.
+// Shared by both chains so they agree on what is authoritative (RFC 4035 §2.3, RFC 5155 §7.1).
+import { Type } from '../../wire/constants.js';
+import type { ZoneNode } from '../../zone/zone.js';
+import { encodeTypeBitmap } from './bitmap.js';
+
+/** Records the chain makes itself; copies in a zone file (a pre-signed zone) are not listed twice. */
+const CHAIN_MADE = new Set<number>([Type.RRSIG, Type.NSEC, Type.NSEC3, Type.NSEC3PARAM]);
+
+/** The node's own types, minus the ones the signer and the chain make, in increasing order. */
+export function dataTypes(node: ZoneNode): number[] {
+  const out: number[] = [];
+  for (const t of node.rrsets.keys()) if (!CHAIN_MADE.has(t)) out.push(t);
+  return out.sort((a, b) => a - b);
+}
+
+export type NodeRole = 'data' | 'delegation' | 'empty' | 'occluded';
+
+/**
+ * What a node is for denial: authoritative data (the apex included), a delegation point,
+ * an empty non-terminal (no data of its own, or only chain-made records), or a name below
+ * a cut or a DNAME that no denial record mentions.
+ */
+export function nodeRole(node: ZoneNode): NodeRole {
+  if (node.occluded) return 'occluded';
+  if (node.cut) return 'delegation';
+  for (const t of node.rrsets.keys()) if (!CHAIN_MADE.has(t)) return 'data';
+  return 'empty';
+}
+
+/** A type list and its bitmap; equal lists share one entry so a large zone holds few bitmaps. */
+export interface TypeSet {
+  readonly types: readonly number[];
+  readonly bitmap: Buffer;
+}
+
+export class TypeSetCache {
+  private readonly sets = new Map<string, TypeSet>();
+
+  /** `types` must be sorted and free of duplicates. */
+  get(types: number[]): TypeSet {
+    const key = types.join(',');
+    let s = this.sets.get(key);
+    if (!s) {
+      s = { types: Object.freeze(types), bitmap: encodeTypeBitmap(types) };
+      this.sets.set(key, s);
+    }
+    return s;
+  }
+}
+
+/** Adds the given types to a sorted list, keeping it sorted and free of duplicates. */
+export function withTypes(sorted: readonly number[], ...add: number[]): number[] {
+  return [...new Set([...sorted, ...add])].sort((a, b) => a - b);
+}
+
+/**
+ * The delegation's own types at a cut: NS, and DS with its RRSIG when the child is signed.
+ * Anything else at the cut name is the child's. (The NSEC chain adds RRSIG and NSEC, its own.)
+ */
+export function delegationTypes(node: ZoneNode): number[] {
+  return node.rrsets.has(Type.DS) ? [Type.NS, Type.DS, Type.RRSIG] : [Type.NS];
+}

@@ -1,0 +1,103 @@
+// The NSEC chain of a zone version (RFC 4034 §4, RFC 4035 §2.3): one record per
+// authoritative name in canonical order, each naming the next and listing its types.
+import { canonicalCompare, isSubdomain, nameToWire, type Labels } from '../../wire/name.js';
+import { Type } from '../../wire/constants.js';
+import type { RRset, Zone } from '../../zone/zone.js';
+import { dataTypes, delegationTypes, nodeRole, TypeSetCache, withTypes } from './node-types.js';
+
+/** One NSEC record, shaped as an RRset of one record so it is signed and written like any other. */
+export interface NsecRecord extends RRset {
+  readonly type: typeof Type.NSEC;
+  /** Exactly one rdata: the next owner name (uncompressed, as spelled in the zone) and the type bitmap. */
+  readonly rdata: readonly [Buffer];
+  readonly next: Labels;
+  /** The types in the bitmap, increasing. */
+  readonly types: readonly number[];
+}
+
+export interface NsecOptions {
+  /** RFC 9077: min(SOA TTL, SOA MINIMUM), i.e. `zone.negativeTtl`. */
+  ttl: number;
+  /** Types the signer publishes at the apex beyond the zone's data: DNSKEY, CDS, CDNSKEY. */
+  apexTypes?: readonly number[];
+}
+
+export class NsecChain implements Iterable<NsecRecord> {
+  readonly kind = 'nsec' as const;
+  private readonly byKey: Map<string, number>;
+
+  /** `records` in canonical order of owner; `keys[i]` is the name key of `records[i]`. */
+  constructor(
+    readonly origin: Labels,
+    readonly records: readonly NsecRecord[],
+    keys: readonly string[],
+  ) {
+    this.byKey = new Map();
+    for (let i = 0; i < keys.length; i++) this.byKey.set(keys[i], i);
+  }
+
+  get size(): number {
+    return this.records.length;
+  }
+
+  [Symbol.iterator](): Iterator<NsecRecord> {
+    return this.records[Symbol.iterator]();
+  }
+
+  /** The NSEC owned by the name with this key (`nameKey`), if the name has one. */
+  nsecAt(ownerKey: string): NsecRecord | undefined {
+    const i = this.byKey.get(ownerKey);
+    return i === undefined ? undefined : this.records[i];
+  }
+
+  /**
+   * The NSEC whose owner sorts before `labels` and whose next name sorts after it (the last
+   * NSEC, whose next name is the apex, covers every name after its owner). Undefined when
+   * `labels` owns an NSEC itself or lies outside the zone. An empty non-terminal is covered
+   * by the NSEC before it, whose next name is below it: that is its NODATA proof.
+   */
+  covering(labels: Labels): NsecRecord | undefined {
+    if (!isSubdomain(labels, this.origin)) return undefined;
+    const recs = this.records;
+    // Last owner at or before the name; the apex (index 0) sorts before every name in the zone.
+    let lo = 0;
+    let hi = recs.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (canonicalCompare(recs[mid].owner, labels) <= 0) lo = mid;
+      else hi = mid - 1;
+    }
+    return canonicalCompare(recs[lo].owner, labels) === 0 ? undefined : recs[lo];
+  }
+}
+
+/** Builds the NSEC chain of a zone version. */
+export function buildNsecChain(zone: Zone, opts: NsecOptions): NsecChain {
+  const sets = new TypeSetCache();
+  const owners: { labels: Labels; key: string; types: number[] }[] = [];
+  for (const node of zone.ordered) {
+    const role = nodeRole(node);
+    if (role === 'occluded' || role === 'empty') continue; // RFC 4035 §2.3: no NSEC at ENTs or glue.
+    let types: number[];
+    if (role === 'delegation') {
+      // The NSEC at a cut is the parent's and is signed, so RRSIG is set even without DS
+      // (RFC 4035 §2.3 and its Appendix A: "b.example. NSEC ns1.example. NS RRSIG NSEC").
+      types = withTypes(delegationTypes(node), Type.RRSIG, Type.NSEC);
+    } else {
+      types = withTypes(dataTypes(node), Type.RRSIG, Type.NSEC);
+      if (node === zone.apex && opts.apexTypes) types = withTypes(types, ...opts.apexTypes);
+    }
+    owners.push({ labels: node.labels, key: node.key, types });
+  }
+  const records: NsecRecord[] = new Array(owners.length);
+  const keys: string[] = new Array(owners.length);
+  for (let i = 0; i < owners.length; i++) {
+    const o = owners[i];
+    const next = owners[(i + 1) % owners.length].labels;
+    const set = sets.get(o.types);
+    const rdata = Buffer.concat([nameToWire(next), set.bitmap]);
+    records[i] = { owner: o.labels, type: Type.NSEC, ttl: opts.ttl, rdata: [rdata], next, types: set.types };
+    keys[i] = o.key;
+  }
+  return new NsecChain(zone.origin, records, keys);
+}
