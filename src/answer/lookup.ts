@@ -22,7 +22,7 @@ export interface Entry {
 
 /** A fact the DNSSEC layer must prove with NSEC or NSEC3 records (RFC 4035 §3.1.3, RFC 5155 §7.2). */
 export interface Denial {
-  kind: 'nxdomain' | 'nodata' | 'wildcard' | 'wildcard-nodata' | 'insecure-referral';
+  kind: 'nxdomain' | 'nodata' | 'ds-nodata' | 'wildcard' | 'wildcard-nodata' | 'insecure-referral';
   /** The name asked at this step of the answer (the cut, for a referral). */
   qname: Labels;
 }
@@ -115,7 +115,7 @@ function answerAt(zone: Zone, node: ZoneNode, qname: Labels, wildcard: boolean, 
   if (!set) {
     negative(zone, res);
     if (wildcard) res.denials[res.denials.length - 1].kind = 'wildcard-nodata';
-    else res.denials.push({ kind: 'nodata', qname });
+    else res.denials.push({ kind: node.cut ? 'ds-nodata' : 'nodata', qname });
     return undefined;
   }
   res.answer.push(own(set));

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { nameKey, type Labels } from '../wire/name.js';
 import { Type } from '../wire/constants.js';
 import type { WireRRset } from '../wire/writer.js';
-import type { Signer } from './algorithm.js';
+import type { PrivateKeyMaterial, Signer } from './algorithm.js';
 import { canonicalName, canonicalRRset, signatureLabels } from './canonical.js';
 import type { SignatureCache } from './signature-cache.js';
 import { jitter, windowAt, type ValidityPolicy, type Window } from './window.js';
@@ -14,6 +14,18 @@ export interface ZoneKey {
   signer: Signer;
   /** Identifies the key in cache keys (a digest of its DNSKEY rdata). */
   id: string;
+  /** The private key, for signing threads; without it only this thread's `signer` signs. */
+  material?: PrivateKeyMaterial;
+}
+
+/** A signature to make elsewhere (a signing thread) and then store in the cache. */
+export interface SigningTask {
+  cacheKey: string;
+  key: ZoneKey;
+  /** The RRSIG rdata up to the signature. */
+  unsigned: Buffer;
+  /** The signed data: `unsigned` followed by the canonical RRset. */
+  data: Buffer;
 }
 
 /** What an RRset needs to be signed; the same object always has the same content. */
@@ -73,20 +85,33 @@ export class RRsigMaker {
     return keys.map((k) => this.cache.get(this.cacheKey(k, p, w), () => this.make(set, p.canonical, k, w)));
   }
 
-  /** Makes sure the signatures of the window after the current one are in the cache. */
-  signAhead(set: SignableRRset, keys: readonly ZoneKey[], at = this.now()): number {
+  /** The signatures of the current and the next window that the cache lacks. */
+  missing(set: SignableRRset, keys: readonly ZoneKey[], at = this.now()): SigningTask[] {
     const p = this.prepare(set);
-    let made = 0;
-    for (const w of [windowAt(at, p.offset, this.policy), windowAt(windowAt(at, p.offset, this.policy).end, p.offset, this.policy)]) {
-      for (const k of keys) {
-        const key = this.cacheKey(k, p, w);
-        if (!this.cache.has(key)) {
-          this.cache.put(key, this.make(set, p.canonical, k, w));
-          made++;
-        }
+    const now = windowAt(at, p.offset, this.policy);
+    const out: SigningTask[] = [];
+    for (const w of [now, windowAt(now.end, p.offset, this.policy)]) {
+      for (const key of keys) {
+        const cacheKey = this.cacheKey(key, p, w);
+        if (this.cache.has(cacheKey)) continue;
+        const unsigned = this.unsigned(set, key, w);
+        out.push({ cacheKey, key, unsigned, data: Buffer.concat([unsigned, p.canonical]) });
       }
     }
-    return made;
+    return out;
+  }
+
+  /** Stores a signature a signing thread made for `task`. */
+  store(task: SigningTask, signature: Buffer): void {
+    this.cache.put(task.cacheKey, Buffer.concat([task.unsigned, signature]));
+    this.cache.signed++;
+  }
+
+  /** Makes the missing signatures of the current and next window here, on this thread. */
+  signAhead(set: SignableRRset, keys: readonly ZoneKey[], at = this.now()): number {
+    const tasks = this.missing(set, keys, at);
+    for (const t of tasks) this.store(t, t.key.signer.sign(t.data));
+    return tasks.length;
   }
 
   /** The RRSIG RRset for `set`, with `owner` as the record owner (the query name for wildcards). */
@@ -95,6 +120,11 @@ export class RRsigMaker {
   }
 
   private make(set: SignableRRset, canonical: Buffer, key: ZoneKey, w: Window): Buffer {
+    const unsigned = this.unsigned(set, key, w);
+    return Buffer.concat([unsigned, key.signer.sign(Buffer.concat([unsigned, canonical]))]);
+  }
+
+  private unsigned(set: SignableRRset, key: ZoneKey, w: Window): Buffer {
     const head = Buffer.allocUnsafe(18);
     head.writeUInt16BE(set.type, 0);
     head[2] = key.algorithm;
@@ -103,8 +133,6 @@ export class RRsigMaker {
     head.writeUInt32BE(w.expiration >>> 0, 8);
     head.writeUInt32BE(w.inception >>> 0, 12);
     head.writeUInt16BE(key.tag, 16);
-    const unsigned = Buffer.concat([head, this.signerName]);
-    const signature = key.signer.sign(Buffer.concat([unsigned, canonical]));
-    return Buffer.concat([unsigned, signature]);
+    return Buffer.concat([head, this.signerName]);
   }
 }

@@ -1,0 +1,87 @@
+// Loads a zone for online signing: the zone file plus the DNSKEY (and NSEC3PARAM) records
+// the signer publishes, built into one version, with its denial chain and keys attached.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Logger } from 'pino';
+import { parseName, type Labels } from '../wire/name.js';
+import { Class, Type } from '../wire/constants.js';
+import type { DnssecConfig } from '../config/types.js';
+import { ZoneError, type ZoneRecord } from '../zone/record.js';
+import { ZoneBuilder } from '../zone/build.js';
+import { parseMasterFile } from '../zone/masterfile.js';
+import { ZoneLoadError } from '../zone/load.js';
+import type { Zone } from '../zone/zone.js';
+import { buildNsecChain } from './denial/nsec.js';
+import { buildNsec3Chain } from './denial/nsec3.js';
+import type { DenialChain } from './denial/proofs.js';
+import { ensureZoneKeys, type Key, type ZoneKeys } from './keys/store.js';
+import { parsePrivateKeyFile } from './keys/files.js';
+import { RRsigMaker, type ZoneKey } from './rrsig.js';
+import type { SignatureCache } from './signature-cache.js';
+import { ZoneSigning } from './zone-signing.js';
+
+export interface SigningContext {
+  keysDir: string;
+  cache: SignatureCache;
+  logger: Logger;
+  /** Seconds since the epoch; tests move it. */
+  now?: () => number;
+}
+
+const zoneKeyCache = new WeakMap<Key, ZoneKey>();
+
+function zoneKey(k: Key): ZoneKey {
+  let z = zoneKeyCache.get(k);
+  if (!z) {
+    // Signing threads need the private key itself, not this thread's signer object.
+    const material = parsePrivateKeyFile(readFileSync(k.privateFile, 'latin1'), k.privateFile).material;
+    const id = createHash('sha256').update(k.dnskeyRdata).digest('base64').slice(0, 16);
+    z = { tag: k.tag, algorithm: k.algorithm, signer: k.signer, id, material };
+    zoneKeyCache.set(k, z);
+  }
+  return z;
+}
+
+function nsec3paramRdata(cfg: DnssecConfig): Buffer {
+  const salt = cfg.nsec3.salt;
+  // RFC 5155 §4.1: the flags field of NSEC3PARAM is 0; opt-out shows only in NSEC3 records.
+  return Buffer.concat([Buffer.from([1, 0, cfg.nsec3.iterations >> 8, cfg.nsec3.iterations & 0xff, salt.length]), salt]);
+}
+
+function record(owner: Labels, type: number, ttl: number, rdata: Buffer, file: string): ZoneRecord {
+  return { owner, type, class: Class.IN, ttl, rdata, file, line: 0 };
+}
+
+/** Loads, signs (lazily) and returns a zone version; throws ZoneLoadError naming file and line. */
+export function loadSignedZone(file: string, origin: string, cfg: DnssecConfig, ctx: SigningContext): { zone: Zone; signing: ZoneSigning } {
+  const originLabels = parseName(origin.endsWith('.') ? origin : origin + '.');
+  let keys: ZoneKeys;
+  try {
+    keys = ensureZoneKeys(ctx.keysDir, origin, { algorithm: cfg.algorithm, split: cfg.split }, ctx.logger);
+  } catch (err) {
+    throw new ZoneLoadError([new ZoneError(ctx.keysDir, 0, `keys for ${origin}: ${(err as Error).message}`)]);
+  }
+  const builder = new ZoneBuilder(originLabels, file);
+  let soaTtl = 3600;
+  const parsed = parseMasterFile(file, originLabels, {
+    onRecord: (r) => {
+      if (r.type === Type.SOA) soaTtl = r.ttl;
+      builder.add(r);
+    },
+  });
+  if (parsed.errors.length) throw new ZoneLoadError(parsed.errors);
+  for (const k of keys.published) builder.add(record(originLabels, Type.DNSKEY, soaTtl, k.dnskeyRdata, file));
+  if (cfg.denial === 'nsec3') builder.add(record(originLabels, Type.NSEC3PARAM, soaTtl, nsec3paramRdata(cfg), file));
+  const built = builder.finish();
+  if (!built.zone) throw new ZoneLoadError(built.errors);
+  const zone = built.zone;
+
+  const ttl = zone.negativeTtl;
+  const chain: DenialChain = cfg.denial === 'nsec3'
+    ? buildNsec3Chain(zone, { ttl, iterations: cfg.nsec3.iterations, salt: cfg.nsec3.salt, optOut: cfg.nsec3.optOut })
+    : buildNsecChain(zone, { ttl });
+  const maker = new RRsigMaker(originLabels, { validity: cfg.validity, refresh: cfg.refresh, skew: 3600 }, ctx.cache, ctx.now);
+  const signing = new ZoneSigning(zone, chain, { ksks: keys.ksks.map(zoneKey), zsks: keys.zsks.map(zoneKey) }, maker);
+  zone.security = signing;
+  return { zone, signing };
+}

@@ -1,0 +1,117 @@
+// A signed zone version: its keys, its denial chain and the RRSIG maker, offered to the
+// answer path (signatures and proofs on demand, through the cache) and to whoever needs
+// every signature at once (background signing, `inkan sign`, transfers).
+import { Type } from '../wire/constants.js';
+import type { WireRRset } from '../wire/writer.js';
+import type { Denial, Entry } from '../answer/lookup.js';
+import type { ZoneSecurity } from '../answer/secure.js';
+import type { RRset, Zone } from '../zone/zone.js';
+import { denialProof, type DenialCase, type DenialChain } from './denial/proofs.js';
+import type { RRsigMaker, SignableRRset, SigningTask, ZoneKey } from './rrsig.js';
+import type { SigningPool } from './signing-pool.js';
+
+const CASES: Record<Denial['kind'], DenialCase> = {
+  nxdomain: 'nxdomain',
+  nodata: 'nodata',
+  'ds-nodata': 'ds-nodata',
+  wildcard: 'wildcard-answer',
+  'wildcard-nodata': 'wildcard-nodata',
+  'insecure-referral': 'referral',
+};
+
+// RFC 4035 §2.2 / RFC 7344 §4.1: the key-signing keys sign these; the zone-signing keys the rest.
+const SIGNED_BY_KSK = new Set<number>([Type.DNSKEY, Type.CDS, Type.CDNSKEY]);
+
+export interface SigningKeys {
+  ksks: readonly ZoneKey[];
+  zsks: readonly ZoneKey[];
+}
+
+export class ZoneSigning implements ZoneSecurity {
+  constructor(
+    readonly zone: Zone,
+    readonly chain: DenialChain,
+    readonly keys: SigningKeys,
+    readonly maker: RRsigMaker,
+  ) {}
+
+  keysFor(type: number): readonly ZoneKey[] {
+    return SIGNED_BY_KSK.has(type) ? this.keys.ksks : this.keys.zsks;
+  }
+
+  rrsigs(e: Entry): WireRRset {
+    const set = e.sign!;
+    return this.maker.rrsigSet(set, this.keysFor(set.type), e.set.owner, e.set.ttl);
+  }
+
+  proof(d: Denial): WireRRset[] {
+    const out: WireRRset[] = [];
+    for (const r of denialProof(this.zone, this.chain, d.qname, CASES[d.kind])) {
+      out.push(r, this.maker.rrsigSet(r, this.keys.zsks));
+    }
+    return out;
+  }
+
+  /**
+   * Every RRset that carries signatures, in canonical order: authoritative data (at a cut,
+   * only DS: the NS and glue there are the child's), then the denial chain.
+   */
+  *signed(): Generator<RRset | SignableRRset> {
+    for (const node of this.zone.ordered) {
+      if (node.occluded) continue;
+      if (node.cut) {
+        const ds = node.rrsets.get(Type.DS);
+        if (ds) yield ds;
+        continue;
+      }
+      for (const t of node.rrsets.keys().sort((a, b) => a - b)) yield node.rrsets.get(t)!;
+    }
+    yield* this.chain;
+  }
+
+  /**
+   * Makes every signature of the current and the next window that the cache lacks, on the
+   * signing threads. The main thread only prepares batches, yielding between them so
+   * answering goes on. Resolves with the number of signatures made.
+   */
+  async presign(pool: SigningPool, batch = 512): Promise<number> {
+    let made = 0;
+    const inFlight = new Set<Promise<void>>();
+    const byKey = new Map<string, SigningTask[]>();
+    const flush = (tasks: SigningTask[]): void => {
+      const key = tasks[0].key;
+      if (!key.material) {
+        // A key with no private material for threads (an HSM one day) signs here.
+        for (const t of tasks) this.maker.store(t, key.signer.sign(t.data));
+        made += tasks.length;
+        return;
+      }
+      const p = pool.sign(key.id, key.material, tasks.map((t) => t.data)).then((sigs) => {
+        for (let i = 0; i < tasks.length; i++) this.maker.store(tasks[i], sigs[i]);
+        made += tasks.length;
+      });
+      const tracked = p.finally(() => inFlight.delete(tracked));
+      inFlight.add(tracked);
+    };
+    let prepared = 0;
+    for (const set of this.signed()) {
+      for (const task of this.maker.missing(set, this.keysFor(set.type))) {
+        let list = byKey.get(task.key.id);
+        if (!list) byKey.set(task.key.id, (list = []));
+        list.push(task);
+        if (list.length >= batch) {
+          flush(list);
+          byKey.set(task.key.id, []);
+        }
+      }
+      if (++prepared % 2000 === 0) {
+        // Keep a few batches per thread queued, and let queries in between.
+        while (inFlight.size >= pool.size * 3) await Promise.race(inFlight);
+        await new Promise<void>((r) => setImmediate(r));
+      }
+    }
+    for (const list of byKey.values()) if (list.length) flush(list);
+    await Promise.all(inFlight);
+    return made;
+  }
+}
