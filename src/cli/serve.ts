@@ -8,6 +8,10 @@ import { serverOptions, startServer } from '../server/server.js';
 import type { RunningServer } from '../server/types.js';
 import { loadZones, logZoneFailures, type ZoneLoadResult } from '../server/zones.js';
 import { ZoneStore } from '../zone/store.js';
+import { BackgroundSigner } from '../dnssec/background.js';
+import type { SigningContext } from '../dnssec/load-signed.js';
+import { SignatureCache } from '../dnssec/signature-cache.js';
+import { ZoneSigning } from '../dnssec/zone-signing.js';
 
 /**
  * `inkan serve`: runs until SIGTERM/SIGINT and resolves with the exit code. Config errors
@@ -26,7 +30,11 @@ export async function serve(configPath: string): Promise<number> {
     return 1;
   }
   const logger = createLogger(config.log.level);
-  const first = loadZones(config.zones);
+  // One signature cache for every zone and version: it is keyed by content, so an RRset a
+  // reload leaves alone keeps its signatures.
+  const signing: SigningContext = { keysDir: config.keysDir, cache: new SignatureCache(config.signatureCacheBytes), logger };
+  const background = new BackgroundSigner(logger);
+  const first = loadZones(config.zones, undefined, signing);
   logZoneFailures(logger, first.failures);
   logLoaded(logger, first);
   let zones = first.zones;
@@ -40,6 +48,8 @@ export async function serve(configPath: string): Promise<number> {
     return 1;
   }
   logger.info({ addresses: server.addresses(), zones: zones.size, config: config.file }, 'listening');
+  const signedNow = (): ZoneSigning[] => [...zones.values()].flatMap((z) => (z.security instanceof ZoneSigning ? [z.security] : []));
+  void background.track(first.signed, signedNow());
 
   const reload = (): void => {
     let next: Config;
@@ -53,11 +63,12 @@ export async function serve(configPath: string): Promise<number> {
     }
     for (const part of needsRestart(config, next)) logger.warn({ setting: part }, 'setting changed; it takes effect after a restart');
     logger.level = next.log.level;
-    const result = loadZones(next.zones, zones);
+    const result = loadZones(next.zones, zones, { ...signing, keysDir: next.keysDir });
     logZoneFailures(logger, result.failures);
     logLoaded(logger, result);
     zones = result.zones;
     responder.setStore(new ZoneStore([...zones.values()]));
+    void background.track(result.signed, signedNow());
     logger.info({ zones: zones.size, failed: result.failures.length }, 'reloaded');
   };
 
@@ -81,7 +92,7 @@ export async function serve(configPath: string): Promise<number> {
       }
       stopping = true;
       logger.info({ signal }, 'stopping');
-      void server.close().then(() => {
+      void Promise.all([server.close(), background.close()]).then(() => {
         logger.info('stopped');
         resolve(0);
       });

@@ -58,6 +58,11 @@ export class RRsigMaker {
     this.policyTag = `${policy.validity}/${policy.skew}`;
   }
 
+  /** Seconds between re-signings of one RRset. */
+  get refresh(): number {
+    return this.policy.refresh;
+  }
+
   private cacheKey(k: ZoneKey, p: Prepared, w: Window): string {
     return `${k.id}|${p.digest}|${w.start}|${this.policyTag}`;
   }

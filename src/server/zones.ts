@@ -3,6 +3,8 @@ import type { ZoneConfig } from '../config/types.js';
 import { loadZoneFile, ZoneLoadError } from '../zone/load.js';
 import type { Zone } from '../zone/zone.js';
 import { nameKey, parseName } from '../wire/name.js';
+import { loadSignedZone, type SigningContext } from '../dnssec/load-signed.js';
+import type { ZoneSigning } from '../dnssec/zone-signing.js';
 
 export interface ZoneFailure {
   name: string;
@@ -17,6 +19,8 @@ export interface ZoneLoadResult {
   /** Zones to serve, by lower-cased name with trailing dot. */
   zones: Map<string, Zone>;
   failures: ZoneFailure[];
+  /** The signed zones among them that were loaded now (their signatures are to be made). */
+  signed: ZoneSigning[];
 }
 
 export function zoneKey(name: string): string {
@@ -28,13 +32,22 @@ export function zoneKey(name: string): string {
  * a version of it (a reload), that version stays: a bad edit never takes a zone offline.
  * Zones no longer configured are dropped.
  */
-export function loadZones(configured: readonly ZoneConfig[], previous?: ReadonlyMap<string, Zone>): ZoneLoadResult {
+export function loadZones(configured: readonly ZoneConfig[], previous?: ReadonlyMap<string, Zone>, signing?: SigningContext): ZoneLoadResult {
   const zones = new Map<string, Zone>();
   const failures: ZoneFailure[] = [];
+  const signed: ZoneSigning[] = [];
   for (const z of configured) {
     const key = zoneKey(z.name);
+    const origin = z.name.endsWith('.') ? z.name : `${z.name}.`;
     try {
-      zones.set(key, loadZoneFile(z.file, z.name.endsWith('.') ? z.name : `${z.name}.`));
+      if (z.dnssec) {
+        if (!signing) throw new Error('zone has dnssec on, but no signing context was given');
+        const s = loadSignedZone(z.file, origin, z.dnssec, signing);
+        zones.set(key, s.zone);
+        signed.push(s.signing);
+      } else {
+        zones.set(key, loadZoneFile(z.file, origin));
+      }
     } catch (err) {
       const errors = err instanceof ZoneLoadError
         ? err.errors.map((e) => e.message)
@@ -44,7 +57,7 @@ export function loadZones(configured: readonly ZoneConfig[], previous?: Readonly
       failures.push({ name: key, file: z.file, errors, keptPrevious: old !== undefined });
     }
   }
-  return { zones, failures };
+  return { zones, failures, signed };
 }
 
 export function logZoneFailures(logger: Logger, failures: readonly ZoneFailure[]): void {
