@@ -21,6 +21,15 @@ export function createSigner(key: PrivateKeyMaterial): Signer {
   }
 }
 
+/**
+ * Signs many messages with one signer: `data.map((m) => signer.sign(m))`, byte for byte, but
+ * faster for P-256 (the nonce inversions are batched). For background / bulk signing.
+ */
+export function signMany(signer: Signer, data: readonly Buffer[]): Buffer[] {
+  if (signer instanceof P256Signer) return signer.signMany(data);
+  return data.map((m) => signer.sign(m));
+}
+
 /** A fresh random key (node:crypto generator). RSA: 2048 bits unless rsaBits, exponent 65537. */
 export function generateKey(algorithm: 8 | 13 | 15, opts: { rsaBits?: number } = {}): PrivateKeyMaterial {
   switch (algorithm) {

@@ -9,12 +9,9 @@ export const P256_N = Buffer.from('ffffffff00000000ffffffffffffffffbce6faada7179
 const ZERO32 = Buffer.alloc(32, 0x00);
 const ONE32 = Buffer.alloc(32, 0x01);
 const SEP0 = Buffer.from([0x00]);
-const SEP1 = Buffer.from([0x01]);
 
-function hmac(key: Buffer, ...parts: Buffer[]): Buffer {
-  const h = createHmac('sha256', key);
-  for (const p of parts) h.update(p);
-  return h.digest();
+function hmac(key: Buffer, data: Buffer): Buffer {
+  return createHmac('sha256', key).update(data).digest();
 }
 
 /** True when 1 <= k < n (a usable P-256 nonce or private scalar). */
@@ -44,13 +41,20 @@ export class Rfc6979Nonces {
   private started = false;
 
   constructor(x: Buffer, h1: Buffer) {
-    const hx = bits2octets(h1);
+    // One buffer V || sep || int2octets(x) || bits2octets(h1), so each HMAC is one update.
+    const m = Buffer.allocUnsafe(97);
+    ONE32.copy(m, 0);
+    m[32] = 0x00;
+    x.copy(m, 33);
+    bits2octets(h1).copy(m, 65);
     // d. K = HMAC_K(V || 0x00 || int2octets(x) || bits2octets(h1)), K = 0x00.., V = 0x01..
-    let k = hmac(ZERO32, ONE32, SEP0, x, hx);
+    let k = hmac(ZERO32, m);
     // e. V = HMAC_K(V)
     let v = hmac(k, ONE32);
     // f. K = HMAC_K(V || 0x01 || int2octets(x) || bits2octets(h1))
-    k = hmac(k, v, SEP1, x, hx);
+    v.copy(m, 0);
+    m[32] = 0x01;
+    k = hmac(k, m);
     // g. V = HMAC_K(V)
     v = hmac(k, v);
     this.k = k;
@@ -61,7 +65,7 @@ export class Rfc6979Nonces {
     for (;;) {
       if (this.started) {
         // h.3: K = HMAC_K(V || 0x00), V = HMAC_K(V)
-        this.k = hmac(this.k, this.v, SEP0);
+        this.k = hmac(this.k, Buffer.concat([this.v, SEP0]));
         this.v = hmac(this.k, this.v);
       }
       this.started = true;
