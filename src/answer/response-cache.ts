@@ -63,8 +63,12 @@ export class ResponseCache {
   private hits = 0;
   private misses = 0;
 
-  constructor(maxEntries: number) {
-    this.lru = maxEntries > 0 ? new LRUCache<string, Buffer>({ max: maxEntries }) : undefined;
+  /**
+   * `maxAgeMs` bounds how long a response is reused: a signed answer carries the RRSIGs of
+   * the window it was made in, and must move on to the next window's well before they expire.
+   */
+  constructor(maxEntries: number, maxAgeMs = 10 * 60_000) {
+    this.lru = maxEntries > 0 ? new LRUCache<string, Buffer>({ max: maxEntries, ttl: maxAgeMs, ttlResolution: 1000 }) : undefined;
   }
 
   get enabled(): boolean {
