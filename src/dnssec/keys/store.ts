@@ -121,7 +121,7 @@ function readDir(dir: string): string[] {
  * Reads one key: K….key, plus .private and .state when present. Every mismatch (owner,
  * algorithm, tag, private part that is not the public key's) is a KeyFileError naming the file.
  */
-export function readKey(dir: string, base: string): PublicKey | Key {
+export function readKey(dir: string, base: string, dirFiles?: ReadonlySet<string>): PublicKey | Key {
   const name = parseKeyFileName(`${base}.key`);
   if (!name) throw new KeyFileError(join(dir, base), 'not a key file name (K<zone>+<alg>+<tag>)');
   const file = join(dir, `${base}.key`);
@@ -132,7 +132,7 @@ export function readKey(dir: string, base: string): PublicKey | Key {
   if (tag !== name.tag) throw new KeyFileError(file, `the key's tag is ${tag}, not ${name.tag} as the file name says`);
   if ((pub.flags & 0x0100) === 0) throw new KeyFileError(file, `flags ${pub.flags}: not a zone key (flag 256 unset)`);
 
-  const files = new Set(readDir(dir));
+  const files = dirFiles ?? new Set(readDir(dir));
   let timing: KeyTiming = { ...pub.timing };
   let stateFile: string | undefined;
   let ksk: boolean | undefined;
@@ -197,12 +197,14 @@ export function loadZoneKeys(dir: string, zone: string, opts: { now?: Date } = {
   const labels = zoneLabels(zone);
   const key = nameKey(labels);
   const now = opts.now ?? new Date();
-  const names = readDir(dir).map((f) => parseKeyFileName(f)).filter((n) => n !== undefined && n.zone === key);
+  const listing = readDir(dir);
+  const names = listing.map((f) => parseKeyFileName(f)).filter((n) => n !== undefined && n.zone === key);
   const withKey = new Set(names.filter((n) => n!.ext === 'key').map((n) => n!.base));
   for (const n of names) {
     if (!withKey.has(n!.base)) throw new KeyFileError(join(dir, `${n!.base}.${n!.ext}`), `there is no ${n!.base}.key beside it`);
   }
-  const all = [...withKey].sort().map((b) => readKey(dir, b));
+  const files = new Set(listing);
+  const all = [...withKey].sort().map((b) => readKey(dir, b, files));
   assignLoneRoles(all, now);
   const active = all.filter((k) => hasSigner(k) && isActive(k, now)) as Key[];
   return {
