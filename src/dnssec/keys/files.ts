@@ -61,7 +61,7 @@ export function parseKeyFileName(file: string): KeyFileName | undefined {
 /** A zone name as typed (`example.com` or `example.com.`) to labels. */
 export function zoneLabels(zone: string): Labels {
   const t = zone.trim();
-  if (t === '' ) throw new Error('empty zone name');
+  if (t === '') throw new Error('empty zone name');
   return parseName(t.endsWith('.') ? t : `${t}.`);
 }
 

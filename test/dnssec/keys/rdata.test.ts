@@ -11,7 +11,10 @@ import { createKey } from '../../../src/dnssec/keys/store.js';
 import { keyTag } from '../../../src/dnssec/keys/tag.js';
 import { rdataFromText, rdataToText } from '../../../src/zone/rdata/index.js';
 import { tool } from '../../cli/run.js';
-import { ROOT_KSK_2017 } from './tag.test.js';
+
+// The root zone's KSK-2017 (IANA root-anchors.xml): key tag 20326.
+const ROOT_KSK_2017 =
+  'AwEAAaz/tAm8yTn4Mfeh5eyI96WSVexTBAvkMgJzkKTOiW1vkIbzxeF3+/4RgWOq7HrxRixHlFlExOLAJr5emLvN7SWXgnLh4+B5xQlNVz8Og8kvArMtNROxVQuCaSnIDdD5LKyWbRd2n9WGe2R8PzgCmr3EgVLrjyBxWezF0jLHwVN8efS3rCj/EWgvIWgb9tarpVUDK/b58Da+sqqls3eNbuv7pr+eoZG+SrDK6nWeL3c6H5Apxz7LjVc1uTIdsIXxuOLYA4/ilBmSVIzuDWfdRUfhHdY6+cn8HFRm+2hM8AnXGXws9555KrUB5qihylGa8subX2Nn6UwNR1AkUTV74bU=';
 
 function run(cmd: string, args: string[]): string {
   const r = spawnSync(cmd, args, { encoding: 'utf8' });

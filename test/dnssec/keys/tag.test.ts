@@ -9,7 +9,7 @@ import { dnskeyRdata } from '../../../src/dnssec/keys/rdata.js';
 import { tool } from '../../cli/run.js';
 
 // The root zone's KSK-2017 (IANA root-anchors.xml): key tag 20326.
-export const ROOT_KSK_2017 =
+const ROOT_KSK_2017 =
   'AwEAAaz/tAm8yTn4Mfeh5eyI96WSVexTBAvkMgJzkKTOiW1vkIbzxeF3+/4RgWOq7HrxRixHlFlExOLAJr5emLvN7SWXgnLh4+B5xQlNVz8Og8kvArMtNROxVQuCaSnIDdD5LKyWbRd2n9WGe2R8PzgCmr3EgVLrjyBxWezF0jLHwVN8efS3rCj/EWgvIWgb9tarpVUDK/b58Da+sqqls3eNbuv7pr+eoZG+SrDK6nWeL3c6H5Apxz7LjVc1uTIdsIXxuOLYA4/ilBmSVIzuDWfdRUfhHdY6+cn8HFRm+2hM8AnXGXws9555KrUB5qihylGa8subX2Nn6UwNR1AkUTV74bU=';
 
 describe('key tag (RFC 4034 Appendix B)', () => {
