@@ -1,30 +1,45 @@
 // For `inkan check`: how big each answer of a zone is when nothing truncates it, so an
 // operator sees which answers pass 512 bytes (old resolvers, mail servers) or 1232 (EDNS).
-import { nameToText } from '../wire/name.js';
-import { typeToText } from '../wire/constants.js';
+import { nameToText, type Labels } from '../wire/name.js';
+import { Type, typeToText } from '../wire/constants.js';
 import { MessageWriter } from '../wire/writer.js';
 import type { Zone } from '../zone/zone.js';
 import { lookup } from './lookup.js';
+import { sections } from './secure.js';
 
 export interface AnswerSize { qname: string; qtype: string; bytes: number }
 
 const OPT_SIZE = 11;
+// A type no zone holds, to measure NODATA answers (and, signed, their proofs).
+const ABSENT_TYPE = 65280;
 
-/** Every answer of the zone whose full (TCP, with an OPT) size exceeds `limit` bytes, largest first. */
-export function oversizeAnswers(zone: Zone, limit: number): AnswerSize[] {
+function size(zone: Zone, qname: Labels, qtype: number, dnssec: boolean): number {
+  const res = lookup(zone, qname, qtype, { tcp: true, additionalMxSrv: false });
+  const s = sections(res, dnssec ? zone.security : undefined);
+  const w = new MessageWriter(65535);
+  w.question(qname, qtype, 1);
+  for (const set of s.answer) w.rrset(1, set);
+  for (const set of s.authority) w.rrset(2, set);
+  for (const a of res.additional) w.rrset(3, a.set);
+  return w.offset + OPT_SIZE;
+}
+
+/**
+ * Every answer of the zone whose full (TCP, with an OPT) size exceeds `limit` bytes, largest
+ * first. With `dnssec` (the zone must be signed) the sizes are those of DO=1 answers, and
+ * NODATA and NXDOMAIN answers are measured too: their denial proofs are what grows.
+ */
+export function oversizeAnswers(zone: Zone, limit: number, dnssec = false): AnswerSize[] {
   const out: AnswerSize[] = [];
+  const add = (qname: Labels, qtype: number): void => {
+    const bytes = size(zone, qname, qtype, dnssec);
+    if (bytes > limit) out.push({ qname: nameToText(qname), qtype: typeToText(qtype), bytes });
+  };
   for (const node of zone.ordered) {
     if (node.occluded) continue;
-    for (const type of node.rrsets.keys()) {
-      const res = lookup(zone, node.labels, type, { tcp: true, additionalMxSrv: false });
-      const w = new MessageWriter(65535);
-      w.question(node.labels, type, 1);
-      for (const e of res.answer) w.rrset(1, e.set);
-      for (const e of res.authority) w.rrset(2, e.set);
-      for (const a of res.additional) w.rrset(3, a.set);
-      const bytes = w.offset + OPT_SIZE;
-      if (bytes > limit) out.push({ qname: nameToText(node.labels), qtype: typeToText(type), bytes });
-    }
+    for (const type of node.rrsets.keys()) add(node.labels, type);
+    if (dnssec) add(node.labels, ABSENT_TYPE);
   }
+  if (dnssec) add([Buffer.from('nxdomain-probe-zz'), ...zone.origin], Type.A);
   return out.sort((a, b) => b.bytes - a.bytes);
 }

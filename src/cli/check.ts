@@ -4,6 +4,13 @@ import { parseName } from '../wire/name.js';
 import { loadZoneFile, ZoneLoadError } from '../zone/load.js';
 import type { Zone } from '../zone/zone.js';
 import { UsageError } from './usage.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DNSSEC_DEFAULTS } from '../config/types.js';
+import { loadSignedZone } from '../dnssec/load-signed.js';
+import { SignatureCache } from '../dnssec/signature-cache.js';
+import { silentLogger } from '../log.js';
 
 const CLASSIC_LIMIT = 512;
 const EDNS_LIMIT = 1232;
@@ -14,7 +21,13 @@ export interface CheckOutput {
 }
 
 /** `inkan check`: 0 when the zone loads, 1 when it has errors (each printed as file:line: reason). */
-export function checkZone(file: string, originArg: string | undefined, io: CheckOutput): number {
+export interface CheckOptions {
+  /** Algorithm to measure DO=1 answers with (a throwaway key, never written where keys live). */
+  algorithm?: 8 | 13 | 15;
+  denial?: 'nsec' | 'nsec3';
+}
+
+export function checkZone(file: string, originArg: string | undefined, io: CheckOutput, opts: CheckOptions = {}): number {
   const origin = absolute(originArg ?? basename(file).replace(/\.zone$/i, ''));
   try {
     parseName(origin);
@@ -38,7 +51,23 @@ export function checkZone(file: string, originArg: string | undefined, io: Check
   const huge = big.filter((a) => a.bytes > EDNS_LIMIT);
   io.out(`answers over ${CLASSIC_LIMIT} bytes: ${big.length}; over ${EDNS_LIMIT} bytes: ${huge.length}`);
   if (big.length > 0) for (const line of table(big)) io.out(line);
+  reportSigned(file, origin, io, opts);
   return 0;
+}
+
+/** The same report for DO=1 answers, signed as `inkan serve` would sign them. */
+function reportSigned(file: string, origin: string, io: CheckOutput, opts: CheckOptions): void {
+  const cfg = { ...DNSSEC_DEFAULTS, algorithm: opts.algorithm ?? DNSSEC_DEFAULTS.algorithm, denial: opts.denial ?? DNSSEC_DEFAULTS.denial };
+  const dir = mkdtempSync(join(tmpdir(), 'inkan-check-'));
+  try {
+    const { zone } = loadSignedZone(file, origin, cfg, { keysDir: dir, cache: new SignatureCache(512 * 1024 * 1024), logger: silentLogger });
+    const big = oversizeAnswers(zone, CLASSIC_LIMIT, true);
+    const huge = big.filter((a) => a.bytes > EDNS_LIMIT);
+    io.out(`signed (DO=1, algorithm ${cfg.algorithm}, ${cfg.denial}): answers over ${CLASSIC_LIMIT} bytes: ${big.length}; over ${EDNS_LIMIT} bytes: ${huge.length}`);
+    if (big.length > 0) for (const line of table(big)) io.out(line);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 function absolute(name: string): string {

@@ -98,7 +98,10 @@ describe('inkan command line', () => {
     expect(lines[2].split(/\s+/)).toEqual(['NAME', 'TYPE', 'BYTES', 'EXCEEDS']);
     expect(lines[3].split(/\s+/)).toEqual(['big.example.org.', 'TXT', expect.stringMatching(/^1[3-9]\d\d$/), '1232']);
     expect(lines[4].split(/\s+/)).toEqual(['mid.example.org.', 'TXT', expect.stringMatching(/^5[1-9]\d$/), '512']);
-    expect(lines).toHaveLength(5);
+    // Then the DO=1 sizes: the same answers plus an RRSIG (P-256: 64-byte signature) each.
+    expect(lines[5]).toMatch(/^signed \(DO=1, algorithm 13, nsec\): answers over 512 bytes: \d+; over 1232 bytes: 1$/);
+    const signedMid = lines.slice(7).find((l) => l.startsWith('mid.example.org.'))!.split(/\s+/);
+    expect(Number(signedMid[2]) - Number(lines[4].split(/\s+/)[2])).toBeGreaterThan(64 + 18 + 10);
   });
 
   it('check takes the origin from the file name', () => {
