@@ -18,7 +18,7 @@ export function invEuclid(a: bigint, m: bigint): bigint {
 // Leading-digit size for Lehmer's inner loop. All inner quantities stay below 2^(P+1), well
 // inside the 53 bits a double holds exactly.
 const P = 50;
-const SMALL = 1n << BigInt(P + 2);
+const SMALL = 1n << 52n;
 
 /**
  * a⁻¹ mod m for 0 < a < m: Lehmer's extended GCD (Knuth, TAOCP vol. 2, 4.5.2, Algorithm L).
@@ -28,8 +28,30 @@ const SMALL = 1n << BigInt(P + 2);
  * steps replace about 150 BigInt divisions: ~2.4x faster than invEuclid here.
  */
 export function invLehmer(a: bigint, m: bigint): bigint {
-  let u = m, v = a, u1 = 0n, v1 = 1n; // invariant: u ≡ u1·a, v ≡ v1·a (mod m)
-  while (v >= SMALL) {
+  let u = m, v = a, u1 = 0n, v1 = 1n; // invariant: u ≡ u1·a, v ≡ v1·a (mod m), u > v
+  for (;;) {
+    if (v < SMALL) {
+      if (v === 0n) break;
+      if (u >= SMALL) {
+        const q = u / v;
+        let t = u - q * v; u = v; v = t;
+        t = u1 - q * v1; u1 = v1; v1 = t;
+        continue;
+      }
+      // Both below 2^52: finish Euclid exactly in doubles (cofactors stay below u < 2^52),
+      // then apply the accumulated matrix to the BigInt cofactor once.
+      let uh = Number(u), vh = Number(v);
+      let A = 1, B = 0, C = 0, D = 1;
+      while (vh !== 0) {
+        let q = Math.floor(uh / vh); if (q * vh > uh) q--;
+        let t = uh - q * vh; uh = vh; vh = t;
+        t = A - q * C; A = C; C = t;
+        t = B - q * D; B = D; D = t;
+      }
+      u = BigInt(uh);
+      u1 = BigInt(A) * u1 + BigInt(B) * v1;
+      break;
+    }
     const sh = BigInt(Math.floor(Math.log2(Number(u))) + 1 - P);
     let uh = Number(u >> sh), vh = Number(v >> sh);
     let A = 1, B = 0, C = 0, D = 1;
@@ -54,11 +76,6 @@ export function invLehmer(a: bigint, m: bigint): bigint {
       const nu = a_ * u + b_ * v; v = c_ * u + d_ * v; u = nu;
       const nu1 = a_ * u1 + b_ * v1; v1 = c_ * u1 + d_ * v1; u1 = nu1;
     }
-  }
-  while (v !== 0n) {
-    const q = u / v;
-    let t = u - q * v; u = v; v = t;
-    t = u1 - q * v1; u1 = v1; v1 = t;
   }
   if (u !== 1n) throw new Error('modinv: not invertible');
   u1 %= m;
