@@ -124,6 +124,28 @@ const dsfromkey = tool('dnssec-dsfromkey');
 const signzone = tool('dnssec-signzone');
 const verifyZone = tool('dnssec-verify');
 
+const ldnsKeygen = tool('ldns-keygen');
+
+describe.runIf(ldnsKeygen)('ldns-keygen keys (Private-key-format v1.2, no timing)', () => {
+  it('load as always-active keys, sign, and verify with their DNSKEY', () => {
+    const dir = tempDir();
+    run(ldnsKeygen!, ['-a', 'ECDSAP256SHA256', '-k', 'example.org'], dir);
+    run(ldnsKeygen!, ['-a', 'ED25519', 'example.org'], dir);
+    run(ldnsKeygen!, ['-a', 'RSASHA256', '-b', '1024', 'example.org'], dir);
+    for (const f of readdirSync(dir).filter((n) => n.endsWith('.ds'))) rmSync(join(dir, f));
+    const zk = loadZoneKeys(dir, 'example.org');
+    expect(zk.all.map((k) => k.algorithm).sort()).toEqual([13, 15, 8].sort());
+    expect(zk.published).toHaveLength(3);
+    for (const k of zk.all as Key[]) {
+      expect(k.timing).toEqual({});
+      const data = Buffer.from('data');
+      expect(verify(k.algorithm, k.publicKey, data, k.signer.sign(data))).toBe(true);
+    }
+    // 13 has a KSK only, 15 and 8 a ZSK only: each signs alone.
+    expect(zk.all.every((k) => k.role === 'csk' && k.roleFrom === 'alone')).toBe(true);
+  });
+});
+
 const ZONE = ['$TTL 300', '@ IN SOA ns1 hostmaster 1 7200 3600 1209600 300', '@ IN NS ns1', 'ns1 IN A 192.0.2.1', 'www IN AAAA 2001:db8::1', ''].join('\n');
 
 describe.runIf(keygen && settime && dsfromkey && signzone && verifyZone)('BIND and inkan read each other\'s keys', () => {
