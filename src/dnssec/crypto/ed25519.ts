@@ -8,7 +8,7 @@ const PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 // SubjectPublicKeyInfo prefix for a raw 32-byte Ed25519 public key.
 export const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 
-export function ed25519KeyObject(seed: Buffer): KeyObject {
+export function ed25519KeyObject(seed: Uint8Array): KeyObject {
   if (seed.length !== 32) throw new Error('Ed25519 private key (seed) must be 32 bytes');
   return createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, seed]), format: 'der', type: 'pkcs8' });
 }
@@ -24,7 +24,7 @@ export class Ed25519Signer implements Signer {
   readonly publicKey: Buffer;
   private readonly key: KeyObject;
 
-  constructor(seed: Buffer) {
+  constructor(seed: Uint8Array) {
     this.key = ed25519KeyObject(seed);
     this.publicKey = ed25519PublicKey(this.key);
   }

@@ -32,7 +32,8 @@ function randomScalar(): bigint {
 }
 
 /** The 64-byte DNSKEY public key field X || Y for a P-256 private scalar. */
-export function p256PublicKey(privateKey: Buffer): Buffer {
+export function p256PublicKey(key: Uint8Array): Buffer {
+  const privateKey = Buffer.from(key); // also accepts a Uint8Array (structured clone of a Buffer)
   if (!inRange(privateKey)) throw new Error('P-256 private key must be 32 bytes, 1 <= d < n');
   const ecdh = createECDH('prime256v1');
   ecdh.setPrivateKey(privateKey);
@@ -46,9 +47,9 @@ export class P256Signer implements Signer {
   private readonly d: bigint;
   private readonly ecdh: ECDH;
 
-  constructor(privateKey: Buffer) {
-    if (!inRange(privateKey)) throw new Error('P-256 private key must be 32 bytes, 1 <= d < n');
-    this.x = Buffer.from(privateKey);
+  constructor(privateKey: Uint8Array) {
+    this.x = Buffer.from(privateKey); // a copy; also accepts a Uint8Array from postMessage
+    if (!inRange(this.x)) throw new Error('P-256 private key must be 32 bytes, 1 <= d < n');
     this.d = hexToBig(this.x);
     this.ecdh = createECDH('prime256v1');
     this.publicKey = p256PublicKey(this.x);

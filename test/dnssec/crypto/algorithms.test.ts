@@ -126,3 +126,25 @@ describe('contract', () => {
     expect(verify(99, Buffer.alloc(32), Buffer.alloc(1), Buffer.alloc(64))).toBe(false);
   });
 });
+
+describe('key material after structured clone (worker threads)', () => {
+  it('accepts Uint8Array private keys and JWKs as postMessage delivers them', () => {
+    for (const key of [generateKey(13), generateKey(15), generateKey(8, { rsaBits: 1024 })]) {
+      const cloned = structuredClone(key);
+      const msg = randomBytes(100);
+      expect(createSigner(cloned).sign(msg).equals(createSigner(key).sign(msg))).toBe(true);
+      expect(publicKeyField(cloned).equals(publicKeyField(key))).toBe(true);
+    }
+  });
+});
+
+describe('RFC 3110 long exponent length form', () => {
+  it('parses a field whose exponent length is written as 0 + two bytes', () => {
+    const key = generateKey(8, { rsaBits: 1024 }) as Extract<PrivateKeyMaterial, { algorithm: 8 }>;
+    const signer = createSigner(key);
+    const short = signer.publicKey; // 03 010001 n
+    const long = Buffer.concat([Buffer.from([0, 0, 3]), short.subarray(1)]);
+    const msg = randomBytes(64);
+    expect(verify(8, long, msg, signer.sign(msg))).toBe(true);
+  });
+});
