@@ -53,8 +53,17 @@ export interface PublicKey {
 export interface Key extends PublicKey {
   algorithm: AlgorithmNumber;
   signer: Signer;
+  /**
+   * The private key as read (for signing threads, which need their own Signer). Not
+   * enumerable: logging or JSON-encoding a Key never prints it, and `{ ...key }` leaves it out.
+   */
+  readonly material: PrivateKeyMaterial;
   /** Path of the .private file. */
   privateFile: string;
+}
+
+function withMaterial(k: Omit<Key, 'material'>, material: PrivateKeyMaterial): Key {
+  return Object.defineProperty(k, 'material', { value: material, enumerable: false, writable: false }) as Key;
 }
 
 export interface ZoneKeys {
@@ -174,7 +183,7 @@ export function readKey(dir: string, base: string, dirFiles?: ReadonlySet<string
   if (!signer.publicKey.equals(pub.publicKey)) {
     throw new KeyFileError(privateFile, `the private key does not match the public key in ${file}`);
   }
-  return { ...common, algorithm: material.algorithm, signer, privateFile };
+  return withMaterial({ ...common, algorithm: material.algorithm, signer, privateFile }, material);
 }
 
 /** Key files of `zone` in `dir`: the base names (`K<zone>+<alg>+<tag>`) with a .key file. */
@@ -298,10 +307,10 @@ export function createKey(dir: string, zone: string, opts: NewKeyOptions = {}): 
       if (err instanceof FileExistsError) continue;
       throw err;
     }
-    const key: Key = {
+    const key = withMaterial({
       zone: nameKey(labels), tag, algorithm, flags, dnskeyRdata: rdata, publicKey: signer.publicKey, role, roleFrom: 'state',
       timing, file: paths.key, stateFile: paths.state, ttl: opts.ttl, signer, privateFile: paths.private,
-    };
+    }, material);
     return { key, files: [paths.key, paths.private, paths.state] };
   }
   throw new Error(`could not find a free key tag for ${nameKey(labels)} in ${dir} after ${MAX_TAG_TRIES} keys`);

@@ -89,6 +89,12 @@ describe('createKey', () => {
     expect(key.timing.created?.toISOString()).toBe('2026-01-02T03:04:05.000Z');
     expect([key.flags, key.role, key.algorithm]).toEqual([257, 'csk', 13]);
     const loaded = loadZoneKeys(dir, 'example.com').all[0] as Key;
+    // The private key travels with the Key for signing threads, but never into logs or JSON.
+    expect(loaded.material.algorithm).toBe(13);
+    expect(createSigner(loaded.material).publicKey).toEqual(key.publicKey);
+    expect(key.material).toBeDefined();
+    expect(Object.keys(loaded)).not.toContain('material');
+    expect('material' in { ...loaded }).toBe(false);
     expect(loaded.dnskeyRdata).toEqual(key.dnskeyRdata);
     expect([loaded.tag, loaded.role, loaded.roleFrom, loaded.timing]).toEqual([key.tag, 'csk', 'state', key.timing]);
   });
