@@ -7,11 +7,11 @@ import { encodeTypeBitmap } from './bitmap.js';
 /** Records the chain makes itself; copies in a zone file (a pre-signed zone) are not listed twice. */
 const CHAIN_MADE = new Set<number>([Type.RRSIG, Type.NSEC, Type.NSEC3, Type.NSEC3PARAM]);
 
-/** The node's own types, minus the ones the signer and the chain make, in increasing order. */
+/** The node's own types, minus the ones the signer and the chain make, in no particular order. */
 export function dataTypes(node: ZoneNode): number[] {
   const out: number[] = [];
-  for (const t of node.rrsets.keys()) if (!CHAIN_MADE.has(t)) out.push(t);
-  return out.sort((a, b) => a - b);
+  for (const set of node.rrsets.values()) if (!CHAIN_MADE.has(set.type)) out.push(set.type);
+  return out;
 }
 
 export type NodeRole = 'data' | 'delegation' | 'empty' | 'occluded';
@@ -24,7 +24,7 @@ export type NodeRole = 'data' | 'delegation' | 'empty' | 'occluded';
 export function nodeRole(node: ZoneNode): NodeRole {
   if (node.occluded) return 'occluded';
   if (node.cut) return 'delegation';
-  for (const t of node.rrsets.keys()) if (!CHAIN_MADE.has(t)) return 'data';
+  for (const set of node.rrsets.values()) if (!CHAIN_MADE.has(set.type)) return 'data';
   return 'empty';
 }
 
@@ -37,21 +37,18 @@ export interface TypeSet {
 export class TypeSetCache {
   private readonly sets = new Map<string, TypeSet>();
 
-  /** `types` must be sorted and free of duplicates. */
+  /** The set of `types` (any order, duplicates allowed; the array is sorted in place). */
   get(types: number[]): TypeSet {
+    types.sort((a, b) => a - b);
     const key = types.join(',');
     let s = this.sets.get(key);
     if (!s) {
-      s = { types: Object.freeze(types), bitmap: encodeTypeBitmap(types) };
+      const unique = types.filter((t, i) => i === 0 || t !== types[i - 1]);
+      s = { types: Object.freeze(unique), bitmap: encodeTypeBitmap(unique) };
       this.sets.set(key, s);
     }
     return s;
   }
-}
-
-/** Adds the given types to a sorted list, keeping it sorted and free of duplicates. */
-export function withTypes(sorted: readonly number[], ...add: number[]): number[] {
-  return [...new Set([...sorted, ...add])].sort((a, b) => a - b);
 }
 
 /**

@@ -1,9 +1,9 @@
 // The NSEC chain of a zone version (RFC 4034 §4, RFC 4035 §2.3): one record per
 // authoritative name in canonical order, each naming the next and listing its types.
-import { canonicalCompare, isSubdomain, nameToWire, type Labels } from '../../wire/name.js';
+import { canonicalCompare, isSubdomain, wireLength, type Labels } from '../../wire/name.js';
 import { Type } from '../../wire/constants.js';
-import type { RRset, Zone } from '../../zone/zone.js';
-import { dataTypes, delegationTypes, nodeRole, TypeSetCache, withTypes } from './node-types.js';
+import type { RRset, Zone, ZoneNode } from '../../zone/zone.js';
+import { dataTypes, delegationTypes, nodeRole, TypeSetCache, type TypeSet } from './node-types.js';
 
 /** One NSEC record, shaped as an RRset of one record so it is signed and written like any other. */
 export interface NsecRecord extends RRset {
@@ -74,7 +74,8 @@ export class NsecChain implements Iterable<NsecRecord> {
 /** Builds the NSEC chain of a zone version. */
 export function buildNsecChain(zone: Zone, opts: NsecOptions): NsecChain {
   const sets = new TypeSetCache();
-  const owners: { labels: Labels; key: string; types: number[] }[] = [];
+  const nodes: ZoneNode[] = [];
+  const typeSets: TypeSet[] = [];
   for (const node of zone.ordered) {
     const role = nodeRole(node);
     if (role === 'occluded' || role === 'empty') continue; // RFC 4035 §2.3: no NSEC at ENTs or glue.
@@ -82,22 +83,34 @@ export function buildNsecChain(zone: Zone, opts: NsecOptions): NsecChain {
     if (role === 'delegation') {
       // The NSEC at a cut is the parent's and is signed, so RRSIG is set even without DS
       // (RFC 4035 §2.3 and its Appendix A: "b.example. NSEC ns1.example. NS RRSIG NSEC").
-      types = withTypes(delegationTypes(node), Type.RRSIG, Type.NSEC);
+      types = delegationTypes(node);
     } else {
-      types = withTypes(dataTypes(node), Type.RRSIG, Type.NSEC);
-      if (node === zone.apex && opts.apexTypes) types = withTypes(types, ...opts.apexTypes);
+      types = dataTypes(node);
+      if (node === zone.apex && opts.apexTypes) types.push(...opts.apexTypes);
     }
-    owners.push({ labels: node.labels, key: node.key, types });
+    types.push(Type.RRSIG, Type.NSEC);
+    nodes.push(node);
+    typeSets.push(sets.get(types));
   }
-  const records: NsecRecord[] = new Array(owners.length);
-  const keys: string[] = new Array(owners.length);
-  for (let i = 0; i < owners.length; i++) {
-    const o = owners[i];
-    const next = owners[(i + 1) % owners.length].labels;
-    const set = sets.get(o.types);
-    const rdata = Buffer.concat([nameToWire(next), set.bitmap]);
-    records[i] = { owner: o.labels, type: Type.NSEC, ttl: opts.ttl, rdata: [rdata], next, types: set.types };
-    keys[i] = o.key;
+  // Every rdata in one allocation: a hundred thousand small buffers cost more than the bytes.
+  const n = nodes.length;
+  let total = 0;
+  for (let i = 0; i < n; i++) total += wireLength(nodes[(i + 1) % n].labels) + typeSets[i].bitmap.length;
+  const slab = Buffer.allocUnsafeSlow(total);
+  const records: NsecRecord[] = new Array(n);
+  const keys: string[] = new Array(n);
+  let o = 0;
+  for (let i = 0; i < n; i++) {
+    const next = nodes[(i + 1) % n].labels;
+    const start = o;
+    for (const l of next) {
+      slab[o++] = l.length;
+      o += l.copy(slab, o);
+    }
+    slab[o++] = 0;
+    o += typeSets[i].bitmap.copy(slab, o);
+    records[i] = { owner: nodes[i].labels, type: Type.NSEC, ttl: opts.ttl, rdata: [slab.subarray(start, o)], next, types: typeSets[i].types };
+    keys[i] = nodes[i].key;
   }
   return new NsecChain(zone.origin, records, keys);
 }

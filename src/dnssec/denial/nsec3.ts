@@ -5,7 +5,7 @@ import { isSubdomain, nameKey, suffixKeys, type Labels } from '../../wire/name.j
 import { Type } from '../../wire/constants.js';
 import type { RRset, Zone } from '../../zone/zone.js';
 import { base32hex, NSEC3_HASH_LENGTH, NSEC3_SHA1, nsec3HashBytes } from './nsec3-hash.js';
-import { dataTypes, delegationTypes, nodeRole, TypeSetCache, withTypes } from './node-types.js';
+import { dataTypes, delegationTypes, nodeRole, TypeSetCache, type TypeSet } from './node-types.js';
 
 export { nsec3Hash, nsec3HashBytes, base32hex, fromBase32hex } from './nsec3-hash.js';
 
@@ -66,6 +66,10 @@ export interface ClosestEncloserProof {
 export class Nsec3Chain implements Iterable<Nsec3Record> {
   readonly kind = 'nsec3' as const;
   private readonly byKey: Map<string, number>;
+  /** The base32hex of each record's hash, in the records' order: strings compare fast. */
+  private readonly hashText: readonly string[];
+  /** Record index of a closest encloser -> the NSEC3 covering its wildcard (at most one per record). */
+  private readonly wildcardCovers = new Map<number, Nsec3Record | undefined>();
 
   /** `records` sorted by hash; `keys[i]` is the name key of the name `records[i]` stands for. */
   constructor(
@@ -78,6 +82,7 @@ export class Nsec3Chain implements Iterable<Nsec3Record> {
   ) {
     this.byKey = new Map();
     for (let i = 0; i < keys.length; i++) this.byKey.set(keys[i], i);
+    this.hashText = records.map((r) => r.owner[0].toString('latin1'));
   }
 
   get size(): number {
@@ -98,7 +103,7 @@ export class Nsec3Chain implements Iterable<Nsec3Record> {
     return this.matchingKey(nameKey(labels));
   }
 
-  /** As `matching`, by name key (`nameKey`). */
+  /** As `matching`, by name key (`nameKey`): no hashing. */
   matchingKey(key: string): Nsec3Record | undefined {
     const i = this.byKey.get(key);
     return i === undefined ? undefined : this.records[i];
@@ -112,16 +117,18 @@ export class Nsec3Chain implements Iterable<Nsec3Record> {
 
   /** The NSEC3 covering a hash; undefined when a record is owned by that very hash. */
   coveringHash(hash: Buffer): Nsec3Record | undefined {
-    const recs = this.records;
-    if (Buffer.compare(hash, recs[0].hash) < 0) return recs[recs.length - 1]; // before the first: the last wraps.
+    const h = base32hex(hash);
+    const text = this.hashText;
+    // Before the first hash: covered by the last record, whose next hash is the first.
+    if (h < text[0]) return this.records[text.length - 1];
     let lo = 0;
-    let hi = recs.length - 1;
+    let hi = text.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (Buffer.compare(recs[mid].hash, hash) <= 0) lo = mid;
+      if (text[mid] <= h) lo = mid;
       else hi = mid - 1;
     }
-    return recs[lo].hash.equals(hash) ? undefined : recs[lo];
+    return text[lo] === h ? undefined : this.records[lo];
   }
 
   /**
@@ -148,12 +155,22 @@ export class Nsec3Chain implements Iterable<Nsec3Record> {
     add(nextCloserCover);
     let wildcardCover: Nsec3Record | undefined;
     if (opts.wildcard) {
-      wildcardCover = this.covering([Buffer.from('*'), ...closestEncloser]);
+      // The same few closest enclosers (the apex above all) come back in every NXDOMAIN of
+      // a random-subdomain flood: remember their wildcard's cover and save a hash.
+      const ceIndex = this.byKey.get(keys[i])!;
+      if (this.wildcardCovers.has(ceIndex)) {
+        wildcardCover = this.wildcardCovers.get(ceIndex);
+      } else {
+        wildcardCover = this.covering([STAR, ...closestEncloser]);
+        this.wildcardCovers.set(ceIndex, wildcardCover);
+      }
       add(wildcardCover);
     }
     return { closestEncloser, encloser, nextCloser, nextCloserCover, wildcardCover, records };
   }
 }
+
+const STAR = Buffer.from('*');
 
 /** Builds the NSEC3 chain of a zone version. */
 export function buildNsec3Chain(zone: Zone, opts: Nsec3Options): Nsec3Chain {
@@ -164,7 +181,7 @@ export function buildNsec3Chain(zone: Zone, opts: Nsec3Options): Nsec3Chain {
   if (salt.length > 255) throw new RangeError('NSEC3 salt longer than 255 octets');
 
   const sets = new TypeSetCache();
-  interface Entry { name: Labels; key: string; hash: Buffer; types: readonly number[]; bitmap: Buffer }
+  interface Entry { name: Labels; key: string; hash: Buffer; text: string; set: TypeSet }
   const entries: Entry[] = [];
   for (const node of zone.ordered) {
     const role = nodeRole(node);
@@ -176,17 +193,19 @@ export function buildNsec3Chain(zone: Zone, opts: Nsec3Options): Nsec3Chain {
       types = delegationTypes(node);
     } else if (role === 'empty') {
       // RFC 5155 §7.1: empty non-terminals get an NSEC3 with an empty bitmap. Those above
-      // only insecure delegations could be left out under opt-out; keeping them keeps every
-      // NODATA answer at them provable.
+      // only insecure delegations could be left out under opt-out (BIND does); keeping
+      // them keeps every NODATA answer at them provable with a matching NSEC3.
       types = [];
     } else {
-      types = withTypes(dataTypes(node), Type.RRSIG);
-      if (node === zone.apex) types = withTypes(types, Type.NSEC3PARAM, ...(opts.apexTypes ?? []));
+      types = dataTypes(node);
+      types.push(Type.RRSIG);
+      if (node === zone.apex) types.push(Type.NSEC3PARAM, ...(opts.apexTypes ?? []));
     }
-    const set = sets.get(types);
-    entries.push({ name: node.labels, key: node.key, hash: nsec3HashBytes(node.labels, salt, iterations), types: set.types, bitmap: set.bitmap });
+    const hash = nsec3HashBytes(node.labels, salt, iterations);
+    entries.push({ name: node.labels, key: node.key, hash, text: base32hex(hash), set: sets.get(types) });
   }
-  entries.sort((a, b) => Buffer.compare(a.hash, b.hash));
+  // base32hex keeps the order of the bytes, and strings compare far faster than buffers.
+  entries.sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
 
   // The fixed head of every rdata: algorithm, flags, iterations, salt length and salt, hash length.
   const head = Buffer.alloc(5 + salt.length + 1);
@@ -197,20 +216,27 @@ export function buildNsec3Chain(zone: Zone, opts: Nsec3Options): Nsec3Chain {
   salt.copy(head, 5);
   head[5 + salt.length] = NSEC3_HASH_LENGTH;
 
-  const records: Nsec3Record[] = new Array(entries.length);
-  const keys: string[] = new Array(entries.length);
-  for (let i = 0; i < entries.length; i++) {
+  // Every rdata and hashed owner label in one allocation each.
+  const n = entries.length;
+  let total = 0;
+  for (const e of entries) total += head.length + NSEC3_HASH_LENGTH + e.set.bitmap.length;
+  const slab = Buffer.allocUnsafeSlow(total);
+  const labelSlab = Buffer.from(entries.map((e) => e.text).join(''), 'latin1');
+  const records: Nsec3Record[] = new Array(n);
+  const keys: string[] = new Array(n);
+  let o = 0;
+  for (let i = 0; i < n; i++) {
     const e = entries[i];
-    const nextHash = entries[(i + 1) % entries.length].hash;
-    if (i + 1 < entries.length && nextHash.equals(e.hash)) {
-      throw new Error(`NSEC3 hash collision between ${nameKey(e.name)} and ${nameKey(entries[i + 1].name)}; change the salt`);
+    const next = entries[(i + 1) % n];
+    if (i + 1 < n && next.text === e.text) {
+      throw new Error(`NSEC3 hash collision between ${nameKey(e.name)} and ${nameKey(next.name)}; change the salt`);
     }
-    const rdata = Buffer.allocUnsafe(head.length + NSEC3_HASH_LENGTH + e.bitmap.length);
-    head.copy(rdata, 0);
-    nextHash.copy(rdata, head.length);
-    e.bitmap.copy(rdata, head.length + NSEC3_HASH_LENGTH);
-    const owner = [Buffer.from(base32hex(e.hash), 'latin1'), ...zone.origin];
-    records[i] = { owner, type: Type.NSEC3, ttl: opts.ttl, rdata: [rdata], name: e.name, hash: e.hash, nextHash, types: e.types };
+    const start = o;
+    o += head.copy(slab, o);
+    o += next.hash.copy(slab, o);
+    o += e.set.bitmap.copy(slab, o);
+    const owner = [labelSlab.subarray(i * 32, i * 32 + 32), ...zone.origin];
+    records[i] = { owner, type: Type.NSEC3, ttl: opts.ttl, rdata: [slab.subarray(start, o)], name: e.name, hash: e.hash, nextHash: next.hash, types: e.set.types };
     keys[i] = e.key;
   }
 
