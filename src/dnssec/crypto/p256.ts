@@ -31,9 +31,20 @@ function randomScalar(): bigint {
   }
 }
 
+/**
+ * A private scalar as exactly 32 bytes (a copy): accepts a Uint8Array (what postMessage turns
+ * a Buffer into) and left-pads shorter encodings that dropped leading zero bytes.
+ */
+function scalar32(key: Uint8Array): Buffer {
+  if (key.length > 32) throw new Error('P-256 private key must be at most 32 bytes');
+  const out = Buffer.alloc(32);
+  out.set(key, 32 - key.length);
+  return out;
+}
+
 /** The 64-byte DNSKEY public key field X || Y for a P-256 private scalar. */
 export function p256PublicKey(key: Uint8Array): Buffer {
-  const privateKey = Buffer.from(key); // also accepts a Uint8Array (structured clone of a Buffer)
+  const privateKey = scalar32(key);
   if (!inRange(privateKey)) throw new Error('P-256 private key must be 32 bytes, 1 <= d < n');
   const ecdh = createECDH('prime256v1');
   ecdh.setPrivateKey(privateKey);
@@ -48,7 +59,7 @@ export class P256Signer implements Signer {
   private readonly ecdh: ECDH;
 
   constructor(privateKey: Uint8Array) {
-    this.x = Buffer.from(privateKey); // a copy; also accepts a Uint8Array from postMessage
+    this.x = scalar32(privateKey);
     if (!inRange(this.x)) throw new Error('P-256 private key must be 32 bytes, 1 <= d < n');
     this.d = hexToBig(this.x);
     this.ecdh = createECDH('prime256v1');

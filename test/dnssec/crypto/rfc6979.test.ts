@@ -49,6 +49,13 @@ describe('RFC 6979 A.2.5 (P-256, SHA-256)', () => {
   it('rejects private keys out of range', () => {
     expect(() => new P256Signer(Buffer.alloc(32))).toThrow();
     expect(() => new P256Signer(P256_N)).toThrow();
-    expect(() => new P256Signer(Buffer.alloc(31, 1))).toThrow();
+    expect(() => new P256Signer(Buffer.alloc(33, 1))).toThrow();
+    expect(() => new P256Signer(Buffer.alloc(0))).toThrow();
+  });
+  it('accepts a key that lost its leading zero bytes (left-pads to 32)', () => {
+    const padded = Buffer.concat([Buffer.alloc(1), X.subarray(1)]);
+    const short = X.subarray(1);
+    expect(new P256Signer(short).publicKey.equals(new P256Signer(padded).publicKey)).toBe(true);
+    expect(new P256Signer(short).sign(Buffer.from('x')).equals(new P256Signer(padded).sign(Buffer.from('x')))).toBe(true);
   });
 });
