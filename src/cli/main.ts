@@ -4,6 +4,7 @@ import { checkZone } from './check.js';
 import { ds } from './ds.js';
 import { keygen, keygenOptions, keysDirArg, KeysDirError, zoneArg } from './keygen.js';
 import { serve } from './serve.js';
+import { signCommand } from './sign.js';
 import { USAGE, UsageError, version } from './usage.js';
 
 async function main(argv: string[]): Promise<number> {
@@ -27,13 +28,19 @@ async function main(argv: string[]): Promise<number> {
       return serve((a.values.config as string | undefined) ?? 'inkan.yaml');
     }
     case 'check': {
-      const a = parseCommandArgs('check', rest, { origin: { type: 'string', short: 'o' } }, 1);
+      const a = parseCommandArgs('check', rest, { origin: { type: 'string', short: 'o' }, algorithm: { type: 'string', short: 'a' }, denial: { type: 'string' } }, 1);
       if (a.values.help) return help();
       if (a.positionals.length !== 1) throw new UsageError('check: expects one zone file');
-      return checkZone(a.positionals[0], a.values.origin as string | undefined, {
-        out: (l) => process.stdout.write(`${l}\n`),
-        err: (l) => process.stderr.write(`${l}\n`),
-      });
+      const denial = a.values.denial as string | undefined;
+      if (denial !== undefined && denial !== 'nsec' && denial !== 'nsec3') throw new UsageError(`check: --denial must be nsec or nsec3, got "${denial}"`);
+      const algorithm = a.values.algorithm === undefined ? undefined : keygenOptions({ algorithm: a.values.algorithm }).algorithm;
+      return checkZone(a.positionals[0], a.values.origin as string | undefined, STDIO, { algorithm, denial });
+    }
+    case 'sign': {
+      const a = parseCommandArgs('sign', rest, { config: { type: 'string', short: 'c' }, out: { type: 'string', short: 'o' } }, 1);
+      if (a.values.help) return help();
+      if (a.positionals.length !== 1) throw new UsageError('sign: expects one zone name');
+      return signCommand(a.positionals[0], (a.values.config as string | undefined) ?? 'inkan.yaml', a.values.out as string | undefined, STDIO);
     }
     case 'keygen': {
       const a = parseCommandArgs('keygen', rest, { ...KEY_OPTIONS, algorithm: { type: 'string', short: 'a' }, role: { type: 'string' } }, 1);

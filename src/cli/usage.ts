@@ -5,8 +5,13 @@ export const USAGE = `Usage: inkan <command> [options]
 Commands:
   serve [--config FILE]          serve the zones of FILE (default: inkan.yaml)
                                  SIGHUP reloads config and zones, SIGTERM/SIGINT stop
-  check ZONEFILE [--origin NAME] check a zone file; report answers over 512 and 1232 bytes
+  check ZONEFILE [--origin NAME] [--algorithm 13|15|8] [--denial nsec|nsec3]
+                                 check a zone file; report answers over 512 and 1232 bytes,
+                                 unsigned and signed (DO=1) with that algorithm and denial
                                  (origin defaults to the file name without ".zone")
+  sign ZONE [--config FILE] [--out FILE]
+                                 write the zone signed exactly as serve signs it (stdout
+                                 without --out); makes the zone's keys if it has none
   keygen ZONE [--algorithm 13|15|8] [--role csk|ksk|zsk]
                                  make a key (default: ECDSA P-256 CSK) in the keys directory;
                                  print its files, its DNSKEY and (KSK/CSK) its DS

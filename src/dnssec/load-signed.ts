@@ -1,7 +1,6 @@
 // Loads a zone for online signing: the zone file plus the DNSKEY (and NSEC3PARAM) records
 // the signer publishes, built into one version, with its denial chain and keys attached.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { parseName, type Labels } from '../wire/name.js';
 import { Class, Type } from '../wire/constants.js';
@@ -15,7 +14,6 @@ import { buildNsecChain } from './denial/nsec.js';
 import { buildNsec3Chain } from './denial/nsec3.js';
 import type { DenialChain } from './denial/proofs.js';
 import { ensureZoneKeys, type Key, type ZoneKeys } from './keys/store.js';
-import { parsePrivateKeyFile } from './keys/files.js';
 import { RRsigMaker, type ZoneKey } from './rrsig.js';
 import type { SignatureCache } from './signature-cache.js';
 import { ZoneSigning } from './zone-signing.js';
@@ -33,8 +31,8 @@ const zoneKeyCache = new WeakMap<Key, ZoneKey>();
 function zoneKey(k: Key): ZoneKey {
   let z = zoneKeyCache.get(k);
   if (!z) {
-    // Signing threads need the private key itself, not this thread's signer object.
-    const material = parsePrivateKeyFile(readFileSync(k.privateFile, 'latin1'), k.privateFile).material;
+    // Signing threads get the private key itself (not this thread's signer object).
+    const material = k.material;
     const id = createHash('sha256').update(k.dnskeyRdata).digest('base64').slice(0, 16);
     z = { tag: k.tag, algorithm: k.algorithm, signer: k.signer, id, material };
     zoneKeyCache.set(k, z);

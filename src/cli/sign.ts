@@ -1,0 +1,66 @@
+// `inkan sign ZONE`: the zone as `inkan serve` signs it, written as a master file, so it
+// can be checked by other verifiers or loaded by a server that cannot sign.
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { ConfigError } from '../config/error.js';
+import { loadConfig } from '../config/load.js';
+import { DNSSEC_DEFAULTS } from '../config/types.js';
+import { loadSignedZone } from '../dnssec/load-signed.js';
+import { SignatureCache } from '../dnssec/signature-cache.js';
+import { signedZoneLines } from '../dnssec/signed-zone-text.js';
+import pino from 'pino';
+import { createLogger } from '../log.js';
+import { ZoneLoadError } from '../zone/load.js';
+import { zoneKey } from '../server/zones.js';
+
+export interface SignIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+export function signCommand(zoneName: string, configPath: string, outFile: string | undefined, io: SignIo): number {
+  let config;
+  try {
+    config = loadConfig(configPath);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    io.err(`inkan sign: configuration not loaded:\n${err.message}`);
+    return 1;
+  }
+  const key = zoneKey(zoneName);
+  const zc = config.zones.find((z) => zoneKey(z.name) === key);
+  if (!zc) {
+    io.err(`inkan sign: zone ${key} is not in ${config.file}`);
+    return 1;
+  }
+  // Log lines (a key created, its DS) go to stderr: stdout may be the zone itself.
+  const logger = createLogger(config.log.level, pino.destination(2));
+  let signed;
+  try {
+    signed = loadSignedZone(zc.file, key, zc.dnssec ?? DNSSEC_DEFAULTS, {
+      keysDir: config.keysDir,
+      cache: new SignatureCache(config.signatureCacheBytes),
+      logger,
+    });
+  } catch (err) {
+    if (!(err instanceof ZoneLoadError)) throw err;
+    for (const e of err.errors) io.err(e.message);
+    return 1;
+  }
+  const text = [...signedZoneLines(signed.signing)].join('\n') + '\n';
+  if (!outFile) {
+    io.out(text.trimEnd());
+    return 0;
+  }
+  // Written beside the target and renamed, so a reader never sees half a zone.
+  const tmp = `${outFile}.tmp-${process.pid}`;
+  try {
+    writeFileSync(tmp, text, { mode: 0o644 });
+    renameSync(tmp, outFile);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    io.err(`inkan sign: cannot write ${outFile}: ${(err as Error).message}`);
+    return 1;
+  }
+  io.err(`${outFile}: zone ${key} signed, serial ${signed.zone.serial}`);
+  return 0;
+}
