@@ -1,0 +1,495 @@
+// A real validating resolver accepts inkan's online-signed answers (issue 4, "Proof").
+//
+// For each signing variant (algorithm 13 and 15, NSEC, NSEC3, NSEC3 opt-out) one inkan serves
+// secure.test signed (fixtures/secure.test.zone), its signed child signed.secure.test
+// (secure.signed.zone) and its unsigned child insecure.secure.test (secure.insecure.zone);
+// one unbound resolves through stub-zones to that inkan, with the parent's DS as its only
+// trust anchor. The parent's key is made by `inkan serve` on first start and its DS read
+// from the log line an operator would read; the child's key is made beforehand with
+// `inkan keygen`, whose DS goes into the parent's zone file. Every answer is checked for
+// rcode and AD (RFC 4035 §3.2.3: AD only when all of it validated), and delv (BIND's
+// validator, talking to inkan directly) checks a sample. Negative controls show the test
+// can fail: a wrong trust anchor, and a parent whose DS for the child matches no key.
+//
+// Opt-out (RFC 5155 §6, §9.2): a denial whose next closer name is covered by an opt-out
+// NSEC3 proves only that no *signed* name exists there, so a validator answers it without
+// AD (unbound: "nc has optout" -> insecure). Which answers that touches depends on which
+// NSEC3 records inkan flags, so for the opt-out variant such cases assert "validated, not
+// bogus" and AD exactly when the next-closer cover in the answer is not opt-out.
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDaemon, waitUntilAnswering, type Daemon } from './helpers/daemon.js';
+import { delv, writeDelvAnchors } from './helpers/delv.js';
+import { dig, type Response, type RR } from './helpers/dig.js';
+import { freePort } from './helpers/ports.js';
+import { ensureInkanBuilt, FIXTURES } from './helpers/servers.js';
+import { checkTools, describeWithTools } from './helpers/tools.js';
+import { startUnbound } from './helpers/unbound.js';
+import type { Server } from './helpers/servers.js';
+
+const tools = checkTools(['unbound', 'delv', 'dig']);
+
+const PARENT = 'secure.test.';
+const CHILD = 'signed.secure.test.';
+const INSECURE = 'insecure.secure.test.';
+
+interface Variant {
+  title: string;
+  algorithm: 13 | 15;
+  /** The zone's `dnssec:` value in inkan's YAML. */
+  dnssec: string;
+  optOut?: boolean;
+  /** Separate KSK and ZSK instead of one CSK (the child's made with keygen --role ksk/zsk). */
+  split?: boolean;
+  /** More unbound `server:` options. */
+  unboundExtra?: string;
+}
+
+const VARIANTS: Variant[] = [
+  { title: 'algorithm 13, NSEC', algorithm: 13, dnssec: '{ algorithm: 13, denial: nsec }' },
+  { title: 'algorithm 13, NSEC3', algorithm: 13, dnssec: '{ algorithm: 13, denial: nsec3 }' },
+  { title: 'algorithm 15, NSEC', algorithm: 15, dnssec: '{ algorithm: 15, denial: nsec }' },
+  { title: 'algorithm 13, NSEC3 opt-out', algorithm: 13, dnssec: '{ algorithm: 13, denial: nsec3, nsec3-opt-out: true }', optOut: true },
+  { title: 'algorithm 15, NSEC3, KSK+ZSK', algorithm: 15, dnssec: '{ algorithm: 15, denial: nsec3, keys: ksk+zsk }', split: true },
+  {
+    // Signed denials are over 512 octets: inkan must set TC and unbound must get them over TCP.
+    title: 'algorithm 13, NSEC3, resolver with a 512-byte EDNS buffer (TC, then TCP)',
+    algorithm: 13,
+    dnssec: '{ algorithm: 13, denial: nsec3 }',
+    unboundExtra: '  edns-buffer-size: 512\n',
+  },
+];
+
+// ---- inkan, signed, from a temp directory ----
+
+function run(cmd: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(cmd, args, { timeout: 30_000 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`${cmd} ${args.join(' ')} failed: ${err.message}\n${stdout}${stderr}`));
+      else resolve(stdout);
+    });
+  });
+}
+
+/** `inkan keygen ZONE`: the DS line it prints for the CSK (or, split, the KSK; a ZSK is made too). */
+async function keygenDs(cli: string, keysDir: string, zone: string, algorithm: number, split: boolean): Promise<string> {
+  const keygen = (role: string) =>
+    run(process.execPath, [cli, 'keygen', zone, '--keys-dir', keysDir, '--algorithm', String(algorithm), '--role', role]);
+  const out = await keygen(split ? 'ksk' : 'csk');
+  if (split) await keygen('zsk');
+  const ds = out.split('\n').find((l) => /\sIN\s+DS\s/.test(l));
+  if (!ds) throw new Error(`inkan keygen printed no DS:\n${out}`);
+  return ds.trim();
+}
+
+/** Changes the last hex digit of a DS digest: a DS that matches no key. */
+function breakDs(ds: string): string {
+  const last = ds.at(-1)!;
+  return ds.slice(0, -1) + (last === '0' ? '1' : '0');
+}
+
+interface SignedInkan {
+  daemon: Daemon;
+  dir: string;
+  keysDir: string;
+  /** DS of secure.test from inkan's "created DNSSEC keys" log line. */
+  parentDs: string;
+  /** DS of signed.secure.test from `inkan keygen` (what the parent's zone file holds). */
+  childDs: string;
+  stop(): Promise<void>;
+}
+
+async function waitForLog(d: Daemon, msg: string, timeoutMs = 10_000): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const line of d.output().split('\n')) {
+      if (!line.startsWith('{')) continue;
+      try {
+        const j = JSON.parse(line) as Record<string, unknown>;
+        if (j.msg === msg) return j;
+      } catch {
+        // a partial line
+      }
+    }
+    if (Date.now() > deadline) throw new Error(`inkan never logged "${msg}":\n${d.output()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function startSignedInkan(v: Variant, opts: { brokenChildDs?: boolean } = {}): Promise<SignedInkan> {
+  const cli = ensureInkanBuilt();
+  const dir = mkdtempSync(join(tmpdir(), 'inkan-interop-validate-'));
+  const keysDir = join(dir, 'keys');
+  mkdirSync(keysDir);
+  try {
+    const childDs = await keygenDs(cli, keysDir, CHILD, v.algorithm, v.split === true);
+    const parentFile = join(dir, 'secure.test.zone');
+    const ds = opts.brokenChildDs ? breakDs(childDs) : childDs;
+    const dsRdata = ds.replace(/^.*\sIN\s+DS\s+/, '');
+    writeFileSync(parentFile, `${readFileSync(join(FIXTURES, 'secure.test.zone'), 'utf8')}\n${CHILD} 300 IN DS ${dsRdata}\n`);
+    const port = await freePort();
+    const yaml = `listen:
+  - 127.0.0.1:${port}
+keys-dir: ${keysDir}
+zones:
+  - name: ${PARENT}
+    file: ${parentFile}
+    dnssec: ${v.dnssec}
+  - name: ${CHILD}
+    file: ${join(FIXTURES, 'secure.signed.zone')}
+    dnssec: ${v.dnssec}
+  - name: ${INSECURE}
+    file: ${join(FIXTURES, 'secure.insecure.zone')}
+log:
+  level: info
+`;
+    writeFileSync(join(dir, 'inkan.yaml'), yaml);
+    const daemon = startDaemon('inkan', process.execPath, [cli, 'serve', '--config', join(dir, 'inkan.yaml')], port, dir);
+    const stop = async () => {
+      await daemon.stop();
+      rmSync(dir, { recursive: true, force: true });
+    };
+    try {
+      await waitUntilAnswering(daemon, PARENT);
+      const created = await waitForLog(daemon, 'created DNSSEC keys; submit the DS records to the parent');
+      const logged = (created.ds as string[] | undefined) ?? [];
+      if (created.zone !== PARENT || logged.length !== 1) {
+        throw new Error(`expected one DS for ${PARENT} in ${JSON.stringify(created)}`);
+      }
+      return { daemon, dir, keysDir, parentDs: logged[0]!, childDs, stop };
+    } catch (e) {
+      await stop();
+      throw e;
+    }
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+// ---- the cases ----
+
+/**
+ * How a case is proven. 'data': signed data (and signatures of CNAME/DNAME steps). 'match': a
+ * denial by an NSEC/NSEC3 matching the name (NODATA). 'cover': a denial or wildcard answer
+ * resting on a covering NSEC3 for the next closer name, which opt-out makes insecure.
+ * 'insecure': below the unsigned delegation, never AD.
+ */
+type Proof = 'data' | 'match' | 'cover' | 'insecure';
+
+interface Case {
+  name: string;
+  type: string;
+  rcode: 'NOERROR' | 'NXDOMAIN';
+  /** Expected answer section (owner type rdata), ignoring RRSIGs and case; [] for NODATA. */
+  answer: string[];
+  proof: Proof;
+  what: string;
+}
+
+const c = (what: string, name: string, type: string, rcode: Case['rcode'], answer: string[], proof: Proof): Case => ({
+  what,
+  name,
+  type,
+  rcode,
+  answer,
+  proof,
+});
+
+function cases(childDs: string): Case[] {
+  const dsRdata = childDs.replace(/^.*\sIN\s+DS\s+/, '');
+  return [
+    c('apex SOA', 'secure.test.', 'SOA', 'NOERROR', ['secure.test. SOA ns1.secure.test. hostmaster.secure.test. 1 3600 900 604800 300'], 'data'),
+    c('apex A', 'secure.test.', 'A', 'NOERROR', ['secure.test. A 127.0.0.10'], 'data'),
+    c('apex MX', 'secure.test.', 'MX', 'NOERROR', ['secure.test. MX 10 mail.secure.test.'], 'data'),
+    c('A', 'www.secure.test.', 'A', 'NOERROR', ['www.secure.test. A 127.0.0.12'], 'data'),
+    c('AAAA', 'www.secure.test.', 'AAAA', 'NOERROR', ['www.secure.test. AAAA ::ffff:127.0.0.12'], 'data'),
+    c('TXT', 'www.secure.test.', 'TXT', 'NOERROR', ['www.secure.test. TXT "www text"'], 'data'),
+    c('TXT of two strings', 'txt.secure.test.', 'TXT', 'NOERROR', ['txt.secure.test. TXT "v=spf1 -all" "second string"'], 'data'),
+    c('NXDOMAIN', 'nothere.secure.test.', 'A', 'NXDOMAIN', [], 'cover'),
+    c('NXDOMAIN two labels below a missing name', 'a.nothere.secure.test.', 'TXT', 'NXDOMAIN', [], 'cover'),
+    c('NODATA', 'www.secure.test.', 'MX', 'NOERROR', [], 'match'),
+    c('NODATA at the apex', 'secure.test.', 'AAAA', 'NOERROR', [], 'match'),
+    c('NODATA at an empty non-terminal', 'ent.secure.test.', 'A', 'NOERROR', [], 'match'),
+    c('NODATA at a deeper empty non-terminal', 'b.ent.secure.test.', 'TXT', 'NOERROR', [], 'match'),
+    c('NXDOMAIN below an empty non-terminal', 'x.ent.secure.test.', 'A', 'NXDOMAIN', [], 'cover'),
+    c('data below empty non-terminals', 'a.b.ent.secure.test.', 'A', 'NOERROR', ['a.b.ent.secure.test. A 127.0.0.22'], 'data'),
+    c('wildcard answer', 'foo.wild.secure.test.', 'A', 'NOERROR', ['foo.wild.secure.test. A 127.0.0.20'], 'cover'),
+    c('wildcard answer two labels deep', 'a.b.wild.secure.test.', 'TXT', 'NOERROR', ['a.b.wild.secure.test. TXT "from the wildcard"'], 'cover'),
+    c('wildcard NODATA', 'foo.wild.secure.test.', 'MX', 'NOERROR', [], 'cover'),
+    c('an existing name beside a wildcard', 'exact.wild.secure.test.', 'A', 'NOERROR', ['exact.wild.secure.test. A 127.0.0.21'], 'data'),
+    c('NODATA at an existing name beside a wildcard', 'exact.wild.secure.test.', 'TXT', 'NOERROR', [], 'match'),
+    c('NODATA at the wildcard\'s parent (an empty non-terminal)', 'wild.secure.test.', 'A', 'NOERROR', [], 'match'),
+    c('CNAME chain', 'cname1.secure.test.', 'A', 'NOERROR', [
+      'cname1.secure.test. CNAME cname2.secure.test.',
+      'cname2.secure.test. CNAME www.secure.test.',
+      'www.secure.test. A 127.0.0.12',
+    ], 'data'),
+    c('CNAME chain to NODATA', 'cname1.secure.test.', 'MX', 'NOERROR', [
+      'cname1.secure.test. CNAME cname2.secure.test.',
+      'cname2.secure.test. CNAME www.secure.test.',
+    ], 'match'),
+    c('CNAME queried itself', 'cname2.secure.test.', 'CNAME', 'NOERROR', ['cname2.secure.test. CNAME www.secure.test.'], 'data'),
+    c('CNAME into the wildcard', 'cwild.secure.test.', 'A', 'NOERROR', [
+      'cwild.secure.test. CNAME via-cname.wild.secure.test.',
+      'via-cname.wild.secure.test. A 127.0.0.20',
+    ], 'cover'),
+    c('CNAME to a missing name', 'dangling.secure.test.', 'A', 'NXDOMAIN', ['dangling.secure.test. CNAME nothere.secure.test.'], 'cover'),
+    c('DNAME', 'host.dname.secure.test.', 'A', 'NOERROR', [
+      'dname.secure.test. DNAME target.secure.test.',
+      'host.dname.secure.test. CNAME host.target.secure.test.',
+      'host.target.secure.test. A 127.0.0.30',
+    ], 'data'),
+    c('DNAME to a missing name', 'nope.dname.secure.test.', 'A', 'NXDOMAIN', [
+      'dname.secure.test. DNAME target.secure.test.',
+      'nope.dname.secure.test. CNAME nope.target.secure.test.',
+    ], 'cover'),
+    c('DNAME queried itself', 'dname.secure.test.', 'DNAME', 'NOERROR', ['dname.secure.test. DNAME target.secure.test.'], 'data'),
+    c('DNSKEY', 'secure.test.', 'DNSKEY', 'NOERROR', ['*'], 'data'),
+    c('DS of the signed child', 'signed.secure.test.', 'DS', 'NOERROR', [`signed.secure.test. DS ${dsRdata}`], 'data'),
+    c('DNSKEY of the signed child', 'signed.secure.test.', 'DNSKEY', 'NOERROR', ['*'], 'data'),
+    c('A in the signed child', 'www.signed.secure.test.', 'A', 'NOERROR', ['www.signed.secure.test. A 127.0.0.40'], 'data'),
+    c('NODATA in the signed child', 'www.signed.secure.test.', 'MX', 'NOERROR', [], 'match'),
+    c('NXDOMAIN in the signed child', 'nope.signed.secure.test.', 'A', 'NXDOMAIN', [], 'cover'),
+    c('wildcard in the signed child', 'x.wc.signed.secure.test.', 'A', 'NOERROR', ['x.wc.signed.secure.test. A 127.0.0.41'], 'cover'),
+    // The parent proves there is no DS: an NSEC/NSEC3 matching the cut (NS, no DS), or with
+    // opt-out the covering opt-out NSEC3 (then insecure: RFC 5155 §9.2).
+    c('no DS for the unsigned child', 'insecure.secure.test.', 'DS', 'NOERROR', [], 'cover'),
+    c('A in the unsigned child', 'www.insecure.secure.test.', 'A', 'NOERROR', ['www.insecure.secure.test. A 127.0.0.50'], 'insecure'),
+    c('NXDOMAIN in the unsigned child', 'nope.insecure.secure.test.', 'A', 'NXDOMAIN', [], 'insecure'),
+  ];
+}
+
+function show(rr: RR): string {
+  return `${rr.owner.toLowerCase()} ${rr.type} ${rr.rdata}`;
+}
+
+/** Whether an NSEC3 with the opt-out flag is among the proofs of the answer. */
+function nsec3OptOutInAuthority(r: Response): boolean {
+  // NSEC3 rdata: alg flags iterations salt next types...; flag bit 0 is opt-out.
+  return r.authority.some((rr) => rr.type === 'NSEC3' && (Number(rr.rdata.split(' ')[1]) & 1) === 1);
+}
+
+/** Whether a validating resolver must set AD on its answer to the case. */
+function expectedAd(v: Variant, k: Case, r: Response): boolean {
+  if (k.proof === 'insecure') return false;
+  if (k.proof === 'cover' && v.optOut) return !nsec3OptOutInAuthority(r);
+  return true;
+}
+
+function describeResponse(r: Response): string {
+  return `${r.cmd}\n${r.raw}`;
+}
+
+function checkCase(v: Variant, k: Case, r: Response): void {
+  const ctx = describeResponse(r);
+  expect(r.error, ctx).toBeUndefined();
+  expect(r.rcode, ctx).not.toBe('SERVFAIL');
+  expect(r.rcode, ctx).toBe(k.rcode);
+  const answer = r.answer.filter((rr) => rr.type !== 'RRSIG');
+  if (k.answer[0] === '*') expect(answer.length, ctx).toBeGreaterThan(0);
+  else {
+    expect(answer.map(show).sort(), ctx).toEqual([...k.answer].sort());
+  }
+  const ad = expectedAd(v, k, r);
+  expect(r.flags.has('ad'), `AD should be ${ad ? 'set' : 'clear'}: ${ctx}`).toBe(ad);
+  if (ad) {
+    // A validated answer carries its signatures (we asked with +dnssec), synthesized CNAMEs aside.
+    const signed = new Set(r.answer.filter((rr) => rr.type === 'RRSIG').map((rr) => `${rr.owner.toLowerCase()} ${rr.rdata.split(' ')[0]}`));
+    for (const rr of answer) {
+      if (rr.type === 'CNAME' && answer.some((d) => d.type === 'DNAME')) continue;
+      expect(signed.has(`${rr.owner.toLowerCase()} ${rr.type}`), `no RRSIG for ${show(rr)}: ${ctx}`).toBe(true);
+    }
+  }
+}
+
+// ---- the suites ----
+
+describeWithTools(tools, 'interop: unbound validates inkan\'s online-signed answers', () => {
+  const signers = new Map<Variant, SignedInkan>();
+  const resolvers = new Map<Variant, Server>();
+  // Negative controls
+  let brokenChild: SignedInkan | undefined;
+  let wrongAnchor: Server | undefined;
+  let brokenChildResolver: Server | undefined;
+
+  let keyFileAnchor: Server | undefined;
+  let keyFile = '';
+
+  const unboundFor = (inkan: SignedInkan, anchor: string | undefined, extra?: string, anchorFile?: string) =>
+    startUnbound(tools.paths.unbound!, {
+      ...(extra !== undefined ? { extra } : {}),
+      ...(anchorFile !== undefined ? { trustAnchorFiles: [anchorFile] } : {}),
+      stubs: [
+        { zone: PARENT, port: inkan.daemon.port },
+        { zone: CHILD, port: inkan.daemon.port },
+        { zone: INSECURE, port: inkan.daemon.port },
+      ],
+      trustAnchors: anchor !== undefined ? [anchor] : [],
+    });
+
+  beforeAll(async () => {
+    const started = await Promise.allSettled([
+      ...VARIANTS.map(async (v) => {
+        const inkan = await startSignedInkan(v);
+        signers.set(v, inkan);
+        resolvers.set(v, await unboundFor(inkan, inkan.parentDs, v.unboundExtra));
+      }),
+      (async () => {
+        brokenChild = await startSignedInkan(VARIANTS[0]!, { brokenChildDs: true });
+        brokenChildResolver = await unboundFor(brokenChild, brokenChild.parentDs);
+      })(),
+    ]);
+    const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) throw failed.reason;
+    const first = signers.get(VARIANTS[0]!)!;
+    wrongAnchor = await unboundFor(first, breakDs(first.parentDs));
+    // The parent's key file, as `inkan serve` wrote it: a DNSKEY trust anchor as it stands.
+    const files = readdirSync(first.keysDir).filter((f) => f.startsWith('Ksecure.test.+') && f.endsWith('.key'));
+    if (files.length !== 1) throw new Error(`expected one key file for secure.test in ${first.keysDir}: ${files.join(', ')}`);
+    keyFile = join(first.keysDir, files[0]!);
+    keyFileAnchor = await unboundFor(first, undefined, undefined, keyFile);
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.all([...resolvers.values(), wrongAnchor, brokenChildResolver, keyFileAnchor].map((s) => s?.stop()));
+    await Promise.all([...signers.values(), brokenChild].map((s) => s?.stop()));
+  });
+
+  const query = (r: Server | undefined, name: string, type: string, ...opts: string[]) =>
+    dig(tools.paths.dig!, r!.port, ['+dnssec', '+nosplit', '+time=5', name, type, ...opts]);
+
+  for (const v of VARIANTS) {
+    describe(v.title, () => {
+      // The child's DS is made at run time: the titles come from a list with a dummy DS.
+      cases('signed.secure.test. IN DS 0 0 0 00').forEach((k, i) => {
+        it(`${k.what}: ${k.name} ${k.type} -> ${k.rcode}${k.proof === 'insecure' ? ' (insecure)' : ''}`, async () => {
+          const actual = cases(signers.get(v)!.childDs)[i]!;
+          const r = await query(resolvers.get(v), k.name, k.type);
+          try {
+            checkCase(v, actual, r);
+          } catch (e) {
+            const log = resolvers
+              .get(v)!
+              .output()
+              .split('\n')
+              .filter((l) => /validat|bogus|servfail|error|fail/i.test(l))
+              .slice(-15)
+              .join('\n');
+            (e as Error).message += `\n--- unbound log (validation lines) ---\n${log}`;
+            throw e;
+          }
+        });
+      });
+
+      it('delv, validating from the same DS, fully validates a sample', async () => {
+        const inkan = signers.get(v)!;
+        const anchors = join(inkan.dir, 'delv-anchors.conf');
+        writeDelvAnchors(anchors, [inkan.parentDs]);
+        const sample: [string, string, string][] = [
+          ['www.secure.test.', 'A', 'fully validated'],
+          ['cname1.secure.test.', 'A', 'fully validated'],
+          ['host.dname.secure.test.', 'A', 'fully validated'],
+          ['www.signed.secure.test.', 'A', 'fully validated'],
+          ['www.secure.test.', 'MX', 'negative response, fully validated'],
+          ['www.insecure.secure.test.', 'A', 'unsigned answer'],
+        ];
+        if (!v.optOut) {
+          sample.push(['foo.wild.secure.test.', 'A', 'fully validated']);
+          sample.push(['nothere.secure.test.', 'A', 'negative response, fully validated']);
+        }
+        for (const [name, type, verdict] of sample) {
+          const d = await delv(tools.paths.delv!, inkan.daemon.port, anchors, 'secure.test', [name, type]);
+          // (delv also says "resolution failed: ncache nxrrset/nxdomain" after a validated denial)
+          expect(d.verdict, `${d.cmd}\n${d.text}`).toBe(verdict);
+        }
+      });
+    });
+  }
+
+  describe('the DNSKEY in the key file inkan wrote, as the trust anchor', () => {
+    it('unbound with trust-anchor-file: the K*.key file validates (AD) answers and denials', async () => {
+      for (const [name, type, rcode] of [
+        ['www.secure.test.', 'A', 'NOERROR'],
+        ['nothere.secure.test.', 'A', 'NXDOMAIN'],
+        ['www.signed.secure.test.', 'A', 'NOERROR'],
+      ] as const) {
+        const r = await query(keyFileAnchor, name, type);
+        expect(r.rcode, describeResponse(r)).toBe(rcode);
+        expect(r.flags.has('ad'), describeResponse(r)).toBe(true);
+      }
+    });
+
+    it('delv with the key file\'s DNSKEY as a static-key fully validates', async () => {
+      const inkan = signers.get(VARIANTS[0]!)!;
+      const dnskey = readFileSync(keyFile, 'utf8')
+        .split('\n')
+        .find((l) => /\sDNSKEY\s/.test(l) && !l.startsWith(';'));
+      expect(dnskey, keyFile).toBeDefined();
+      const anchors = join(inkan.dir, 'delv-dnskey.conf');
+      writeDelvAnchors(anchors, [dnskey!]);
+      const d = await delv(tools.paths.delv!, inkan.daemon.port, anchors, 'secure.test', ['www.signed.secure.test.', 'A']);
+      expect(d.verdict, `${d.cmd}\n${d.text}`).toBe('fully validated');
+      expect(d.records, d.text).toContain('www.signed.secure.test. 300 IN A 127.0.0.40');
+    });
+  });
+
+  describe('preconditions: the variants test what they say', () => {
+    it('KSK+ZSK: the DNSKEY RRsets hold a KSK (257) and a ZSK (256), the DNSKEY RRset signed by the KSK only', async () => {
+      const v = VARIANTS.find((x) => x.split)!;
+      for (const zone of [PARENT, CHILD]) {
+        const r = await query(resolvers.get(v), zone, 'DNSKEY');
+        const flags = r.answer.filter((rr) => rr.type === 'DNSKEY').map((rr) => rr.rdata.split(' ')[0]).sort();
+        expect(flags, describeResponse(r)).toEqual(['256', '257']);
+        expect(r.flags.has('ad'), describeResponse(r)).toBe(true);
+        // RRSIG rdata: type alg labels ttl expiration inception tag signer signature
+        const keySigs = r.answer.filter((rr) => rr.type === 'RRSIG').map((rr) => rr.rdata.split(' ')[6]);
+        expect(keySigs.length, describeResponse(r)).toBe(1);
+        const soa = await query(resolvers.get(v), zone, 'SOA');
+        const soaSigs = soa.answer.filter((rr) => rr.type === 'RRSIG').map((rr) => rr.rdata.split(' ')[6]);
+        expect(soaSigs.length, describeResponse(soa)).toBe(1);
+        expect(soaSigs[0], 'the SOA is signed by the ZSK, not the KSK').not.toBe(keySigs[0]);
+      }
+    });
+
+    it('512-byte buffer: inkan truncates a signed NSEC3 denial at 512 octets (so unbound had to use TCP)', async () => {
+      const v = VARIANTS.find((x) => x.unboundExtra?.includes('edns-buffer-size: 512'))!;
+      const port = signers.get(v)!.daemon.port;
+      const r = await dig(tools.paths.dig!, port, ['+dnssec', '+norec', '+bufsize=512', '+ignore', 'nothere.secure.test.', 'A']);
+      expect(r.flags.has('tc'), r.raw).toBe(true);
+      const tcp = await dig(tools.paths.dig!, port, ['+dnssec', '+norec', '+tcp', 'nothere.secure.test.', 'A']);
+      expect(tcp.rcode, tcp.raw).toBe('NXDOMAIN');
+      expect(tcp.authority.filter((rr) => rr.type === 'NSEC3').length, tcp.raw).toBe(3);
+    });
+  });
+
+  describe('negative controls (the resolver does reject what does not validate)', () => {
+    it('a wrong trust anchor for secure.test makes every signed answer SERVFAIL', async () => {
+      for (const [name, type] of [['www.secure.test.', 'A'], ['www.signed.secure.test.', 'A'], ['nothere.secure.test.', 'A']] as const) {
+        const r = await query(wrongAnchor, name, type);
+        expect(r.rcode, describeResponse(r)).toBe('SERVFAIL');
+        expect(r.flags.has('ad')).toBe(false);
+      }
+    });
+
+    it('a parent DS that matches no key of the child makes the child SERVFAIL, the parent still AD', async () => {
+      const ok = await query(brokenChildResolver, 'www.secure.test.', 'A');
+      expect(ok.rcode, describeResponse(ok)).toBe('NOERROR');
+      expect(ok.flags.has('ad'), describeResponse(ok)).toBe(true);
+      const bad = await query(brokenChildResolver, 'www.signed.secure.test.', 'A');
+      expect(bad.rcode, describeResponse(bad)).toBe('SERVFAIL');
+    });
+
+    it('delv with a wrong trust anchor does not validate', async () => {
+      const inkan = signers.get(VARIANTS[0]!)!;
+      const anchors = join(inkan.dir, 'delv-wrong.conf');
+      writeDelvAnchors(anchors, [breakDs(inkan.parentDs)]);
+      const d = await delv(tools.paths.delv!, inkan.daemon.port, anchors, 'secure.test', ['www.secure.test.', 'A']);
+      expect(d.verdict, d.text).toBe('');
+      expect(d.failure, d.text).toBeDefined();
+    });
+  });
+});
