@@ -72,6 +72,7 @@ export class P256Signer implements Signer {
 
   /** Signs a SHA-256 digest (32 bytes) of the data. */
   signDigest(h1: Buffer): Buffer {
+    if (h1.length !== 32) throw new Error('P-256 signDigest needs a 32-byte SHA-256 digest');
     const z = hexToBig(h1); // qlen = hlen = 256: e = int(h1) (z < 2n; reduced below)
     const nonces = new Rfc6979Nonces(this.x, h1);
     for (;;) {
