@@ -35,7 +35,9 @@ export class BackgroundSigner {
         this.pool ??= new SigningPool(this.threads);
         const t0 = Date.now();
         try {
-          const made = await s.presign(this.pool);
+          // A new version needs its current signatures first; the next window's follow in the
+          // periodic rounds, long before that window begins.
+          const made = await s.presign(this.pool, { ahead: why !== 'load' });
           if (made > 0 || why === 'load') {
             this.logger.info({ zone: s.zone.originKey, serial: s.zone.serial, signatures: made, ms: Date.now() - t0, why }, 'zone signed in the background');
           }

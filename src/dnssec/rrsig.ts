@@ -90,12 +90,12 @@ export class RRsigMaker {
     return keys.map((k) => this.cache.get(this.cacheKey(k, p, w), () => this.make(set, p.canonical, k, w)));
   }
 
-  /** The signatures of the current and the next window that the cache lacks. */
-  missing(set: SignableRRset, keys: readonly ZoneKey[], at = this.now()): SigningTask[] {
+  /** The signatures of the current window (and with `ahead`, the next) that the cache lacks. */
+  missing(set: SignableRRset, keys: readonly ZoneKey[], at = this.now(), ahead = true): SigningTask[] {
     const p = this.prepare(set);
     const now = windowAt(at, p.offset, this.policy);
     const out: SigningTask[] = [];
-    for (const w of [now, windowAt(now.end, p.offset, this.policy)]) {
+    for (const w of ahead ? [now, windowAt(now.end, p.offset, this.policy)] : [now]) {
       for (const key of keys) {
         const cacheKey = this.cacheKey(key, p, w);
         if (this.cache.has(cacheKey)) continue;

@@ -32,7 +32,7 @@ export class SigningPool {
       const worker = new Worker(workerPath());
       const t: Thread = { worker, keys: new Set(), inFlight: 0 };
       worker.on('message', (m: { job: number; sigs?: Uint8Array[]; error?: string }) => {
-        t.inFlight--;
+        if (--t.inFlight === 0) worker.unref();
         const p = this.pending.get(m.job);
         this.pending.delete(m.job);
         if (!p) return;
@@ -43,7 +43,7 @@ export class SigningPool {
         for (const [, p] of this.pending) p.reject(err);
         this.pending.clear();
       });
-      // Idle signing threads must not keep the process alive.
+      // Idle signing threads must not keep the process alive; busy ones must.
       worker.unref();
       this.threads.push(t);
     }
@@ -61,7 +61,7 @@ export class SigningPool {
       t.keys.add(keyId);
     }
     const job = this.nextJob++;
-    t.inFlight++;
+    if (t.inFlight++ === 0) t.worker.ref();
     return new Promise((resolve, reject) => {
       this.pending.set(job, { resolve, reject });
       t.worker.postMessage({ op: 'sign', job, key: keyId, data });

@@ -70,11 +70,12 @@ export class ZoneSigning implements ZoneSecurity {
   }
 
   /**
-   * Makes every signature of the current and the next window that the cache lacks, on the
-   * signing threads. The main thread only prepares batches, yielding between them so
+   * Makes every signature of the current window (and, with `ahead`, the next) that the cache
+   * lacks, on the signing threads. The main thread only prepares batches, yielding between them so
    * answering goes on. Resolves with the number of signatures made.
    */
-  async presign(pool: SigningPool, batch = 512): Promise<number> {
+  async presign(pool: SigningPool, opts: { ahead?: boolean; batch?: number } = {}): Promise<number> {
+    const batch = opts.batch ?? 512;
     let made = 0;
     const inFlight = new Set<Promise<void>>();
     const byKey = new Map<string, SigningTask[]>();
@@ -95,7 +96,7 @@ export class ZoneSigning implements ZoneSecurity {
     };
     let prepared = 0;
     for (const set of this.signed()) {
-      for (const task of this.maker.missing(set, this.keysFor(set.type))) {
+      for (const task of this.maker.missing(set, this.keysFor(set.type), undefined, opts.ahead ?? true)) {
         let list = byKey.get(task.key.id);
         if (!list) byKey.set(task.key.id, (list = []));
         list.push(task);
