@@ -4,8 +4,12 @@ import { Type } from '../../wire/constants.js';
 import type { ZoneNode } from '../../zone/zone.js';
 import { encodeTypeBitmap } from './bitmap.js';
 
-/** Records the chain makes itself; copies in a zone file (a pre-signed zone) are not listed twice. */
-const CHAIN_MADE = new Set<number>([Type.RRSIG, Type.NSEC, Type.NSEC3, Type.NSEC3PARAM]);
+/**
+ * Records the signer and the chains make themselves: copies in a zone file (a pre-signed
+ * zone) are neither listed twice nor make a name exist. NSEC3PARAM is zone data (the NSEC3
+ * chain adds it at the apex itself; an NSEC-signed zone that holds one must list it).
+ */
+const CHAIN_MADE = new Set<number>([Type.RRSIG, Type.NSEC, Type.NSEC3]);
 
 /** The node's own types, minus the ones the signer and the chain make, in no particular order. */
 export function dataTypes(node: ZoneNode): number[] {

@@ -85,7 +85,9 @@ export function wildcardNodataProof(zone: Zone, chain: DenialChain, qname: Label
   const ce = wildcardEncloser(zone, qname);
   const wildcard = wildcardAt(ce);
   if (chain.kind === 'nsec') {
-    return unique(need(chain.covering(qname), 'NSEC covering', qname), need(chain.nsecAt(nameKey(wildcard)), 'NSEC at', wildcard));
+    // A wildcard that is itself an empty non-terminal has no NSEC: the one before it proves it empty.
+    const atWildcard = chain.nsecAt(nameKey(wildcard)) ?? chain.covering(wildcard);
+    return unique(need(chain.covering(qname), 'NSEC covering', qname), need(atWildcard, 'NSEC at', wildcard));
   }
   // RFC 5155 §7.2.5: closest encloser proof for the name, and the NSEC3 matching the wildcard.
   const nextCloser = qname.slice(qname.length - ce.length - 1);

@@ -32,6 +32,7 @@ const z = zone('example.', [
   ['ns.insecure', 3600, 'A', '192.0.2.6'],
   ['deleg.only', 3600, 'NS', 'ns1.example.'],
   ['dn', 300, 'DNAME', 'example.net.'],
+  ['a.*.entwild', 300, 'TXT', ['makes *.entwild an empty non-terminal']],
 ]);
 const nsec = buildNsecChain(z, { ttl: 300 });
 const nsec3 = buildNsec3Chain(z, { ttl: 300 });
@@ -57,6 +58,8 @@ describe('denial proofs with NSEC', () => {
     ['z.under.ent.example.', 'wildcard-answer', ['*.Under.ENT.example.']],
     ['foo.wild.example.', 'wildcard-nodata', ['x.ent.wild.example.', '*.wild.example.']],
     ['a.b.wild.example.', 'wildcard-nodata', ['*.wild.example.']],
+    // The wildcard is an ENT: the NSEC before *.entwild (whose next is below it) shows it empty.
+    ['q.entwild.example.', 'wildcard-nodata', ['a.*.entwild.example.', '*.Under.ENT.example.']],
     ['insecure.example.', 'referral', ['Insecure.example.']],
     ['www.ns.insecure.example.', 'referral', ['Insecure.example.']],
     ['deleg.only.example.', 'referral', ['deleg.only.example.']],
@@ -90,6 +93,7 @@ describe('denial proofs with NSEC3', () => {
     ['a.b.wild.example.', 'wildcard-answer', ['<b.wild.example.>']],
     ['foo.wild.example.', 'wildcard-nodata', ['wild.example.', '<foo.wild.example.>', '*.wild.example.']],
     ['a.b.wild.example.', 'wildcard-nodata', ['wild.example.', '<b.wild.example.>', '*.wild.example.']],
+    ['q.entwild.example.', 'wildcard-nodata', ['entwild.example.', '<q.entwild.example.>', '*.entwild.example.']],
     ['insecure.example.', 'referral', ['Insecure.example.']],
     ['ns.insecure.example.', 'referral', ['Insecure.example.']],
     ['secure.example.', 'referral', []],
@@ -184,6 +188,7 @@ function randomZone(seed: number): Zone {
     const depth = 1 + Math.floor(r() * 3);
     const labels = Array.from({ length: depth }, () => pick(LABELS));
     if (r() < 0.2) labels[0] = '*';
+    else if (depth > 1 && r() < 0.1) labels[1] = '*'; // a wildcard that is an empty non-terminal
     const owner = labels.join('.');
     const k = r();
     if (labels[0] !== '*' && k < 0.15) {
@@ -261,8 +266,11 @@ function checkNsec(zn: Zone, recs: DenialRecord[], q: Labels, s: NonNullable<Sit
       if (!c) return 'no NSEC covers the name';
       if (!labelsEqual(derivedCe(c, q), s.ce!)) return 'the covering NSEC allows a closer match';
       if (s.kind === 'wildcard-answer') return '';
-      const w = owned([Buffer.from('*'), ...s.ce!]);
-      return w && !typesAfterName(w.rdata[0]).includes(Type.A) ? '' : 'no NSEC at the wildcard without A';
+      const wildcard = [Buffer.from('*'), ...s.ce!];
+      const w = owned(wildcard);
+      if (w) return typesAfterName(w.rdata[0]).includes(Type.A) ? 'the wildcard has A' : '';
+      const ent = recs.find((r) => covers(r, wildcard) && isSubdomain(readName(r.rdata[0], 0).labels, wildcard));
+      return ent ? '' : 'no NSEC at or proving the empty wildcard';
     }
     case 'referral': {
       const own = owned(s.cut!);
@@ -373,11 +381,13 @@ describe('proofs on random zones satisfy a validator', () => {
     for (let seed = 1; seed <= 12; seed++) {
       const zn = randomZone(seed);
       for (const x of [...LABELS, 'zz']) for (const y of LABELS) for (const w of ['', 'B.', 'a.c.']) {
-        const s = classify(zn, parseName(`${x}.${w}${y}.example.`));
+        const q = parseName(`${x}.${w}${y}.example.`);
+        const s = classify(zn, q);
         if (s) all.add(s.kind);
+        if (s?.kind === 'wildcard-nodata' && zn.node('*.' + nameKey(s.ce!))!.rrsets.size === 0) all.add('wildcard ENT' as DenialCase);
       }
     }
-    expect([...all].sort()).toEqual(['nodata', 'nxdomain', 'referral', 'wildcard-answer', 'wildcard-nodata']);
+    expect([...all].sort()).toEqual(['nodata', 'nxdomain', 'referral', 'wildcard ENT', 'wildcard-answer', 'wildcard-nodata']);
   });
 });
 
