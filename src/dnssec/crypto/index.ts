@@ -80,10 +80,18 @@ function publicKeyObject(algorithm: number, publicKey: Buffer): KeyObject {
   }
 }
 
+// Parsed public keys for verify(), so that self-checks do not re-import a key per call.
+const verifyKeys = new Map<string, KeyObject>();
+
 /** Verifies an RRSIG signature field over `data` with a DNSKEY public key field (node:crypto). */
 export function verify(algorithm: number, publicKey: Buffer, data: Buffer, signature: Buffer): boolean {
-  let key: KeyObject;
-  try { key = publicKeyObject(algorithm, publicKey); } catch { return false; }
+  const id = `${algorithm}:${Buffer.from(publicKey).toString('base64')}`;
+  let key = verifyKeys.get(id);
+  if (!key) {
+    try { key = publicKeyObject(algorithm, Buffer.from(publicKey)); } catch { return false; }
+    if (verifyKeys.size >= 256) verifyKeys.clear();
+    verifyKeys.set(id, key);
+  }
   switch (algorithm) {
     case 13:
       if (signature.length !== 64) return false;
