@@ -1,6 +1,6 @@
 // Every algorithm against node:crypto and the reference implementation (@noble/curves).
 import { describe, expect, it } from 'vitest';
-import { randomBytes, randomInt, createPublicKey } from 'node:crypto';
+import { createHash, randomBytes, randomInt, createPublicKey } from 'node:crypto';
 import { p256 } from '@noble/curves/nist.js';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { createSigner, generateKey, publicKeyField, verify } from '../../../src/dnssec/crypto/index.js';
@@ -107,6 +107,30 @@ describe('RSASHA256 (8)', () => {
           expect(verify(8, field, msg, sig)).toBe(true);
           expect(verify(8, field, msg, flip(sig, j))).toBe(false);
         }
+      }
+    }
+  });
+  it('signatures check by hand against RFC 8017 §9.2 (s^e mod n = EMSA-PKCS1-v1_5 of SHA-256)', () => {
+    const big = (b: Buffer) => BigInt('0x' + (b.toString('hex') || '0'));
+    const modpow = (b: bigint, e: bigint, m: bigint) => {
+      let r = 1n; b %= m;
+      for (; e > 0n; e >>= 1n, b = (b * b) % m) if (e & 1n) r = (r * b) % m;
+      return r;
+    };
+    const DIGEST_INFO = '3031300d060960864801650304020105000420';
+    for (let i = 0; i < 3; i++) {
+      const key = generateKey(8, { rsaBits: 1024 });
+      const signer = createSigner(key);
+      const field = signer.publicKey; // RFC 3110: 03 | e (3 bytes) | n
+      const e = big(field.subarray(1, 1 + field[0]!));
+      const n = big(field.subarray(1 + field[0]!));
+      const k = field.length - 1 - field[0]!;
+      for (let j = 0; j < 10; j++) {
+        const msg = randomMessage();
+        const t = DIGEST_INFO + createHash('sha256').update(msg).digest('hex');
+        const em = '0001' + 'ff'.repeat(k - 3 - t.length / 2) + '00' + t;
+        const got = modpow(big(signer.sign(msg)), e, n).toString(16).padStart(2 * k, '0');
+        expect(got).toBe(em);
       }
     }
   });
