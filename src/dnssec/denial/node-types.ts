@@ -39,19 +39,44 @@ export interface TypeSet {
 }
 
 export class TypeSetCache {
-  private readonly sets = new Map<string, TypeSet>();
+  private readonly byMask = new Map<number, TypeSet>();
+  private readonly byList = new Map<string, TypeSet>();
 
-  /** The set of `types` (any order, duplicates allowed; the array is sorted in place). */
+  /** The set of `types` (any order, duplicates allowed; the array may be reordered). */
   get(types: number[]): TypeSet {
+    // Most type lists hold only types below 52 (A .. DNSKEY): a bit mask in a double is
+    // their key, exact and allocation-free. Others are keyed by the sorted list.
+    let lo = 0;
+    let hi = 0;
+    let small = true;
+    for (let i = 0; i < types.length; i++) {
+      const t = types[i];
+      if (t < 26) lo |= 1 << t;
+      else if (t < 52) hi |= 1 << (t - 26);
+      else small = false;
+    }
+    if (small) {
+      const mask = hi * 0x4000000 + lo;
+      let s = this.byMask.get(mask);
+      if (!s) {
+        s = this.make(types);
+        this.byMask.set(mask, s);
+      }
+      return s;
+    }
     types.sort((a, b) => a - b);
     const key = types.join(',');
-    let s = this.sets.get(key);
+    let s = this.byList.get(key);
     if (!s) {
-      const unique = types.filter((t, i) => i === 0 || t !== types[i - 1]);
-      s = { types: Object.freeze(unique), bitmap: encodeTypeBitmap(unique) };
-      this.sets.set(key, s);
+      s = this.make(types);
+      this.byList.set(key, s);
     }
     return s;
+  }
+
+  private make(types: number[]): TypeSet {
+    const unique = [...new Set(types)].sort((a, b) => a - b);
+    return { types: Object.freeze(unique), bitmap: encodeTypeBitmap(unique) };
   }
 }
 

@@ -104,8 +104,9 @@ export function buildNsecChain(zone: Zone, opts: NsecOptions): NsecChain {
     const next = nodes[(i + 1) % n].labels;
     const start = o;
     for (const l of next) {
+      // Labels are short: a loop beats Buffer.copy's call overhead.
       slab[o++] = l.length;
-      o += l.copy(slab, o);
+      for (let k = 0; k < l.length; k++) slab[o++] = l[k];
     }
     slab[o++] = 0;
     o += typeSets[i].bitmap.copy(slab, o);
