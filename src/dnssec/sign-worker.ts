@@ -1,7 +1,7 @@
 // A signing thread: holds private keys it was given and signs batches of data with them.
 import { parentPort } from 'node:worker_threads';
 import type { PrivateKeyMaterial, Signer } from './algorithm.js';
-import { createSigner } from './crypto/index.js';
+import { createSigner, signMany } from './crypto/index.js';
 
 type Message =
   | { op: 'key'; id: string; material: PrivateKeyMaterial }
@@ -20,7 +20,8 @@ parentPort!.on('message', (m: Message) => {
   try {
     const signer = signers.get(m.key);
     if (!signer) throw new Error(`no key ${m.key} in this signing thread`);
-    const sigs = m.data.map((d) => signer.sign(buf(d)));
+    // signMany shares work across the batch (one blinded inversion for P-256): same bytes, faster.
+    const sigs = signMany(signer, m.data.map(buf));
     parentPort!.postMessage({ job: m.job, sigs });
   } catch (err) {
     parentPort!.postMessage({ job: m.job, error: (err as Error).message });
