@@ -169,6 +169,17 @@ export interface SignOptions {
   fudge?: number;
 }
 
+/**
+ * Octets the TSIG RR adds to a message signed with `key` (full-length MAC, `otherLen` octets of
+ * Other Data: 6 for a BADTIME answer). A writer filling a message reserves this much.
+ */
+export function tsigRecordLength(key: TsigKey, otherLen = 0): number {
+  let owner = 1;
+  for (const l of key.name) owner += l.length + 1;
+  const alg = key.algorithm.length + 2;
+  return owner + 10 + alg + 16 + algorithmInfo(key.algorithm).size + otherLen;
+}
+
 function appendTsig(msg: Buffer, rec: TsigRecord): Buffer {
   const rr = encodeTsig(rec);
   const out = Buffer.allocUnsafe(msg.length + rr.length);

@@ -33,7 +33,7 @@ import {
 } from '../../src/transfer/tsig.js';
 import { encodeTsig } from '../../src/transfer/tsig-record.js';
 
-const tools = checkTools(['named', 'dig', 'tsig-keygen']);
+const tools = checkTools(['named', 'dig', 'kdig', 'tsig-keygen']);
 const ALGS: TsigAlgorithm[] = ['hmac-sha256', 'hmac-sha512', 'hmac-sha1'];
 const ZONE = 'example.test.';
 const HOSTS = 400;
@@ -120,9 +120,9 @@ function tcpExchange(port: number, msg: Buffer, done: (replies: Buffer[]) => boo
 const axfrDone = (replies: Buffer[]) => replies.flatMap(answerTypes).filter((t) => t === 6).length >= 2 || (replies[0] !== undefined && (replies[0].readUInt16BE(2) & 0xf) !== 0);
 
 /** Runs dig without blocking the event loop (the server it talks to may be in this process). */
-function dig(args: string[]): Promise<{ out: string; status: number | null }> {
+function dig(args: string[], prog: 'dig' | 'kdig' = 'dig'): Promise<{ out: string; status: number | null }> {
   return new Promise((resolve) => {
-    execFile(tools.paths.dig, ['+time=5', '+tries=1', ...args], { encoding: 'utf8', timeout: 20_000 }, (err, stdout, stderr) => {
+    execFile(tools.paths[prog], [prog === 'dig' ? '+tries=1' : '+retry=0', '+time=5', ...args], { encoding: 'utf8', timeout: 20_000 }, (err, stdout, stderr) => {
       resolve({ out: stdout + stderr, status: err ? (typeof err.code === 'number' ? err.code : -1) : 0 });
     });
   });
@@ -303,6 +303,35 @@ zone "example.test" { type primary; file "${dir}/example.zone";
     // dig keeps reading: message 5 fails, and message 6 too (its MAC chains on the bad one)
     expect(out.match(/Couldn't verify signature: tsig verify failure/g)?.length).toBe(2);
     expect(out).toMatch(/WARNING -- Some TSIG could not be validated/);
+  });
+
+  // kdig 3.2 checks the TSIG of the first message of a transfer only (a bad MAC further on goes
+  // unnoticed), so the whole-stream proof is dig's above; kdig is a second reader of the first.
+  it('kdig -y: AXFR accepted (every message signed, and every third); a corrupted first MAC is refused', async () => {
+    const k = keys['hmac-sha512'];
+    const args = ['-y', keyToDigArg(k), '@127.0.0.1', '-p', String(ourPort), ZONE, 'AXFR'];
+    for (const signEvery of [1, 3]) {
+      setMode({ signEvery });
+      const { out, status } = await dig(args, 'kdig');
+      expect(status, out).toBe(0);
+      expect(out).toMatch(/;; Received \d+ B \(9 messages, 404 records\)/);
+      expect(out).not.toMatch(/;; (ERROR|WARNING)/);
+    }
+    setMode({ corrupt: 0 });
+    const bad = await dig(args, 'kdig');
+    expect(bad.out).toMatch(/;; Received 0 B/);
+    expect(bad.out).not.toMatch(/404 records/);
+  });
+
+  it('kdig -y with a wrong secret and to a skewed server: BADSIG, BADTIME', async () => {
+    const k = keys['hmac-sha256'];
+    setMode({});
+    const a = await dig(['+tcp', '-y', keyToDigArg({ ...k, secret: Buffer.alloc(32, 1) }), '@127.0.0.1', '-p', String(ourPort), ZONE, 'SOA'], 'kdig');
+    expect(a.out).toMatch(/BADSIG/);
+    setMode({ skew: 1000 });
+    const b = await dig(['+tcp', '-y', keyToDigArg(k), '@127.0.0.1', '-p', String(ourPort), ZONE, 'SOA'], 'kdig');
+    expect(b.out).toMatch(/BADTIME/);
+    expect(mode.seen).toEqual(['BADTIME']);
   });
 
   it('dig +tcp SOA: the signed response shows in the TSIG pseudosection with NOERROR', async () => {

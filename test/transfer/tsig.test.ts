@@ -19,6 +19,7 @@ import {
   signRequest,
   signResponse,
   tsigErrorResponse,
+  tsigRecordLength,
   verifyRequest,
   verifyResponse,
   type TsigAlgorithm,
@@ -131,6 +132,7 @@ describe('TSIG requests', () => {
       expect(ok.mac.equals(mac)).toBe(true);
       expect(ok.tsigOffset).toBe(message().length);
       expect(wire.readUInt16BE(10)).toBe(1);
+      expect(wire.length - message().length).toBe(tsigRecordLength(k));
     });
   }
 
