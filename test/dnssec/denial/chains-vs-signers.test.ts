@@ -118,6 +118,35 @@ describeWithTools(tools, 'denial chains against ldns-signzone', () => {
     });
   }
 
+  // Random zones: many shapes of cuts, glue, ENTs, wildcards and DNAMEs, in mixed case.
+  for (let seed = 1; seed <= 6; seed++) {
+    it(`random zone ${seed}: NSEC and NSEC3 chains as ldns makes them`, () => {
+      const file = join(dir, `random${seed}.zone`);
+      writeFileSync(file, randomZoneText(seed));
+      const zn = loadZoneFile(file, 'example.');
+      const run = (args: string[]) => {
+        const out = join(dir, 'random.signed');
+        execFileSync('ldns-signzone', [...args, '-f', out, file, key], { cwd: dir });
+        return readFileSync(out, 'utf8');
+      };
+      const theirs = recordsOf(run([]), 'NSEC').map((l) => `${canon(l.owner)} ${canon(l.fields[0])} ${types(l.fields.slice(1))}`);
+      const ours = buildNsecChain(zn, { ttl: 300, apexTypes: [Type.DNSKEY] }).records.map((r) => `${nameToText(r.owner)} ${nameToText(r.next)} ${r.types}`);
+      expect(ours).toEqual(theirs);
+      const theirs3 = recordsOf(run(['-n', '-s', '', '-t', '0']), 'NSEC3').map((l) => `${l.owner.toLowerCase()} ${l.fields[4].toLowerCase()} ${types(l.fields.slice(5))}`).sort();
+      const ours3 = buildNsec3Chain(zn, { ttl: 300, apexTypes: [Type.DNSKEY] }).records.map((r) => `${nameToText(r.owner)} ${base32hex(r.nextHash)} ${r.types}`);
+      expect(ours3).toEqual(theirs3);
+      // The zone has the shapes that matter.
+      const nsecs = buildNsecChain(zn, { ttl: 300 }).records;
+      expect(nsecs.length).toBeGreaterThan(30);
+      expect(nsecs.some((r) => r.types.includes(Type.DS))).toBe(true);
+      expect(nsecs.some((r) => r.types.includes(Type.NS) && !r.types.includes(Type.DS) && !r.types.includes(Type.SOA))).toBe(true);
+      expect(nsecs.some((r) => r.types.includes(Type.DNAME))).toBe(true);
+      expect(nsecs.some((r) => r.owner[0].toString() === '*')).toBe(true);
+      expect(zn.ordered.some((n) => n.occluded)).toBe(true);
+      expect(ours3.length - ours.length).toBeGreaterThan(5); // empty non-terminals
+    });
+  }
+
   const bind = checkTools(['dnssec-signzone', 'named-checkzone']);
   it.skipIf(bind.missing.length > 0)('NSEC3 opt-out: the same chain as BIND dnssec-signzone -A, plus the empty non-terminals above only insecure delegations', () => {
     // ldns-signzone -p only sets the flag and leaves every delegation in; BIND leaves out the
@@ -141,3 +170,42 @@ describeWithTools(tools, 'denial chains against ldns-signzone', () => {
     expect(chain.matching(parseName('Secure.example.'))!.types).toEqual([Type.NS, Type.DS, Type.RRSIG]);
   });
 });
+
+function randomZoneText(seed: number): string {
+  let st = seed * 2654435761;
+  const r = () => {
+    st = (Math.imul(st ^ (st >>> 13), 1103515245) + 12345) >>> 0;
+    return st / 4294967296;
+  };
+  const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)];
+  const labels = ['a', 'B', 'cc', 'Dd', 'e-f', '0', 'zz', '_x', 'A1', 'y\\.z'];
+  const cuts = new Set<string>();
+  const dnames = new Set<string>();
+  const lines = ['$ORIGIN example.', '$TTL 300', '@ SOA ns.example.net. h.example.net. 1 7200 900 1209600 300', '@ NS ns.example.net.'];
+  for (let i = 0; i < 150; i++) {
+    const depth = 1 + Math.floor(r() * 4);
+    const name = Array.from({ length: depth }, () => pick(labels));
+    const k = r();
+    if (k < 0.08) name[0] = '*';
+    const owner = name.join('.');
+    const lower = owner.toLowerCase();
+    // NS and DNAME may not share a name (named-checkzone refuses it, and so does inkan).
+    if (k >= 0.08 && k < 0.23 && (dnames.has(lower) || cuts.has(lower))) continue;
+    if (k >= 0.08 && k < 0.2) {
+      cuts.add(lower);
+      lines.push(`${owner} NS ns.example.net.`);
+      if (r() < 0.5) lines.push(`${owner} DS 1 13 2 ${'ab'.repeat(32)}`);
+    } else if (k >= 0.2 && k < 0.23) {
+      dnames.add(lower);
+      lines.push(`${owner} DNAME example.net.`);
+    } else if (k < 0.6) {
+      lines.push(`${owner} A 192.0.2.${i % 250}`);
+    } else if (k < 0.8) {
+      lines.push(`${owner} TXT "t${i}"`);
+    } else {
+      lines.push(`${owner} MX 10 ns.example.net.`);
+      lines.push(`${owner} CAA 0 issue "ca.example"`);
+    }
+  }
+  return lines.join('\n') + '\n';
+}
