@@ -189,8 +189,12 @@ function appendTsig(msg: Buffer, rec: TsigRecord): Buffer {
   return out;
 }
 
+const ALG_LABELS = new Map<string, Labels>();
+
 function algorithmLabels(key: TsigKey): Labels {
-  return parseName(key.algorithm + '.');
+  let l = ALG_LABELS.get(key.algorithm);
+  if (!l) ALG_LABELS.set(key.algorithm, (l = parseName(key.algorithm + '.')));
+  return l;
 }
 
 function buildRecord(msg: Buffer, key: TsigKey, now: number, opts: SignOptions): TsigRecord {

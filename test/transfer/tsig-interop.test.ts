@@ -34,7 +34,7 @@ import {
 import { encodeTsig } from '../../src/transfer/tsig-record.js';
 
 const tools = checkTools(['named', 'dig', 'kdig', 'tsig-keygen']);
-const ALGS: TsigAlgorithm[] = ['hmac-sha256', 'hmac-sha512', 'hmac-sha1'];
+const ALGS: TsigAlgorithm[] = ['hmac-sha256', 'hmac-sha512', 'hmac-sha1', 'hmac-sha384', 'hmac-sha224'];
 const ZONE = 'example.test.';
 const HOSTS = 400;
 const now = () => Math.floor(Date.now() / 1000);

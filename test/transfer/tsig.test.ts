@@ -270,6 +270,36 @@ describe('TSIG requests', () => {
   });
 });
 
+describe('TSIG on damaged input', () => {
+  it('never throws: every truncation and 5000 random byte changes of a signed request give a verdict', () => {
+    const k = key();
+    const ring = keyring([k]);
+    const opt = Buffer.from([0, 0, 41, 4, 0xd0, 0, 0, 0, 0, 0, 0]);
+    const { wire } = signRequest(message({ ar: [opt] }), k, NOW);
+    for (let n = 0; n < wire.length; n++) {
+      const v = verifyRequest(wire.subarray(0, n), ring, NOW);
+      expect(v.status === 'error' || v.status === 'none').toBe(true);
+    }
+    let seed = 12345;
+    const rand = (m: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % m;
+    };
+    const seen = new Set<string>();
+    for (let i = 0; i < 5000; i++) {
+      const m = Buffer.from(wire);
+      for (let j = 0, n = 1 + rand(3); j < n; j++) m[rand(m.length)] = rand(256);
+      const v = verifyRequest(m, ring, NOW);
+      seen.add(v.status === 'error' ? `${v.rcode}/${v.error}` : v.status);
+      if (v.status !== 'error') continue;
+      // and the error answer can always be built
+      expect(() => tsigErrorResponse(message({ flags: 0x8000 }), v, NOW)).not.toThrow();
+    }
+    expect(seen.has(`${Rcode.NOTAUTH}/${TsigError.BADSIG}`)).toBe(true);
+    expect(seen.has(`${Rcode.FORMERR}/0`)).toBe(true);
+  });
+});
+
 describe('TSIG streams (RFC 8945 §5.3.1)', () => {
   function envelopes(n: number): Buffer[] {
     return Array.from({ length: n }, (_, i) => message({ id: 77, flags: 0x8400, an: [rr(`h${i}.example.test.`, 1, A(i))] }));
