@@ -236,7 +236,7 @@ export function parseKeyText(text: string, source = 'key text'): TsigKey[] {
   return keys;
 }
 
-/** BIND key text for a key, the way `tsig-keygen` prints it (named.conf, nsd.conf via its own syntax aside). */
+/** BIND key text for a key, exactly as `tsig-keygen` prints it (for named.conf `include`). */
 export function formatKeyText(key: TsigKey): string {
   const name = nameToText(key.name).replace(/\.$/, '');
   return `key "${name}" {\n\talgorithm ${key.algorithm};\n\tsecret "${key.secret.toString('base64')}";\n};\n`;

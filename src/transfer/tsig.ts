@@ -402,7 +402,5 @@ export class TsigStreamVerifier {
 
 /** Verifies a single-message response (e.g. the answer to our NOTIFY). Throws TsigVerifyError. */
 export function verifyResponse(msg: Buffer, key: TsigKey, requestMac: Buffer, now: number): TsigResponseCheck {
-  const v = new TsigStreamVerifier(key, requestMac, 0);
-  const r = v.verify(msg, now);
-  return r;
+  return new TsigStreamVerifier(key, requestMac, 0).verify(msg, now);
 }
