@@ -19,6 +19,9 @@ const OPCODE_MASK = 0x7800;
 
 export class Responder {
   private cache: ResponseCache;
+  /** Answers that failed inside (SERVFAIL sent), for metrics and logs. */
+  failures = 0;
+  lastFailure: Error | undefined;
 
   constructor(
     private store: ZoneStore,
@@ -86,7 +89,16 @@ export class Responder {
     // Data of class IN is not an authoritative answer to a question about every class.
     if (res.aa && q.qclass === Class.IN) flags |= FLAG_AA;
     const secure = edns?.dnssecOk ? zone.security : undefined;
-    if (!writeSections(w, sections(res, secure), res.additional, reserve)) flags |= FLAG_TC;
+    let s: Sections;
+    try {
+      s = sections(res, secure);
+    } catch (err) {
+      // A proof the chain cannot give is a bug; half a proof would be worse than SERVFAIL.
+      this.failures++;
+      this.lastFailure = err as Error;
+      return { wire: finish(Rcode.SERVFAIL), cacheable: false };
+    }
+    if (!writeSections(w, s, res.additional, reserve)) flags |= FLAG_TC;
     return { wire: finish(res.rcode), cacheable: !res.clientSpelling };
   }
 }
