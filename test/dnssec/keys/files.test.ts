@@ -204,7 +204,7 @@ describe.runIf(keygen && settime && dsfromkey && signzone && verifyZone)('BIND a
       writeFileSync(zoneFile, ZONE);
       const signed = join(dir, 'signed.zone');
       // -S: find the keys in -K and use their timing; -z: a CSK signs everything.
-      run(signzone!, ['-S', ...(split ? [] : ['-z']), '-K', dir, '-o', 'example.com', '-f', signed, zoneFile]);
+      run(signzone!, ['-S', ...(split ? [] : ['-z']), '-K', dir, '-d', dir, '-o', 'example.com', '-f', signed, zoneFile]);
       const v = run(verifyZone!, [...(split ? [] : ['-z']), '-o', 'example.com', signed]);
       expect(v.stdout + v.stderr, `algorithm ${algorithm}`).toMatch(/Zone fully signed/);
     }
