@@ -112,14 +112,19 @@ interface SignedInkan {
   stop(): Promise<void>;
 }
 
-async function waitForLog(d: Daemon, msg: string, timeoutMs = 10_000): Promise<Record<string, unknown>> {
+async function waitForLog(
+  d: Daemon,
+  msg: string,
+  timeoutMs = 10_000,
+  match: (j: Record<string, unknown>) => boolean = () => true,
+): Promise<Record<string, unknown>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     for (const line of d.output().split('\n')) {
       if (!line.startsWith('{')) continue;
       try {
         const j = JSON.parse(line) as Record<string, unknown>;
-        if (j.msg === msg) return j;
+        if (j.msg === msg && match(j)) return j;
       } catch {
         // a partial line
       }
@@ -689,6 +694,45 @@ describeWithTools(tools, 'interop: unbound validates inkan\'s online-signed answ
       const d = await delv(tools.paths.delv!, inkan.parent.port, anchors, 'secure.test', ['www.secure.test.', 'A']);
       expect(d.verdict, d.text).toBe('');
       expect(d.failure, d.text).toBeDefined();
+    });
+  });
+  // Last: it changes the first variant's parent zone. A reloaded zone is a new version whose
+  // changed RRsets get new signatures and whose denial chain covers the new names.
+  describe('after a SIGHUP reload of a changed zone', () => {
+    it('new and changed names validate (fresh unbound and delv), and the old data is gone', async () => {
+      const inkan = signers.get(VARIANTS[0]!)!;
+      const file = join(inkan.dir, 'secure.test.zone');
+      const text = readFileSync(file, 'utf8')
+        .replace(' 1 3600 900 604800 300', ' 2 3600 900 604800 300')
+        .replace(/^www         A     127\.0\.0\.12$/m, 'www         A     127.0.0.98');
+      expect(text).toContain('127.0.0.98');
+      writeFileSync(file, `${text}\nadded.secure.test. 300 IN A 127.0.0.99\n`);
+      inkan.parent.proc.kill('SIGHUP');
+      await waitForLog(inkan.parent, 'zone loaded', 10_000, (j) => j.serial === 2);
+      const fresh = await unboundFor(inkan, { anchor: inkan.parentDs });
+      try {
+        const expectations: [string, string, string, string[]][] = [
+          ['www.secure.test.', 'A', 'NOERROR', ['www.secure.test. A 127.0.0.98']],
+          ['added.secure.test.', 'A', 'NOERROR', ['added.secure.test. A 127.0.0.99']],
+          ['secure.test.', 'SOA', 'NOERROR', ['secure.test. SOA ns1.secure.test. hostmaster.secure.test. 2 3600 900 604800 300']],
+          ['adde.secure.test.', 'A', 'NXDOMAIN', []],
+          ['addedd.secure.test.', 'A', 'NXDOMAIN', []],
+        ];
+        for (const [name, type, rcode, answer] of expectations) {
+          const r = await query(fresh, name, type);
+          expect(r.rcode, describeResponse(r)).toBe(rcode);
+          expect(r.flags.has('ad'), describeResponse(r)).toBe(true);
+          expect(r.answer.filter((rr) => rr.type !== 'RRSIG').map(show), describeResponse(r)).toEqual(answer.map((a) => a.toLowerCase()));
+        }
+        const anchors = join(inkan.dir, 'delv-reload.conf');
+        writeDelvAnchors(anchors, [inkan.parentDs]);
+        for (const name of ['www.secure.test.', 'added.secure.test.']) {
+          const d = await delv(tools.paths.delv!, inkan.parent.port, anchors, 'secure.test', [name, 'A']);
+          expect(d.verdict, `${d.cmd}\n${d.text}`).toBe('fully validated');
+        }
+      } finally {
+        await fresh.stop();
+      }
     });
   });
 });
