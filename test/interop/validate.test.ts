@@ -25,7 +25,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDaemon, waitUntilAnswering, type Daemon } from './helpers/daemon.js';
 import { delv, writeDelvAnchors } from './helpers/delv.js';
-import { dig, type Response, type RR } from './helpers/dig.js';
+import { dig, digBatch, type Response, type RR } from './helpers/dig.js';
 import { freePort } from './helpers/ports.js';
 import { ensureInkanBuilt, FIXTURES } from './helpers/servers.js';
 import { checkTools, describeWithTools, IN_CI } from './helpers/tools.js';
@@ -572,6 +572,41 @@ describeWithTools(tools, 'interop: unbound validates inkan\'s online-signed answ
           expect(r.additional.filter((rr) => rr.type === 'A').length, r.raw).toBe(1);
           expect(r.additional.every((rr) => rr.type !== 'A' || rr.rdata.startsWith('127.')), r.raw).toBe(true);
         }
+      });
+
+      // Names spread over the whole NSEC/NSEC3 chain, the wrap-around from its last record to
+      // its first included (the test checks that it was hit). Deterministic: a failure repeats.
+      it('many NXDOMAINs and wildcard answers over the whole chain validate, the chain\'s wrap-around included', async () => {
+        let x = 12345;
+        const next = () => (x = (x * 1103515245 + 12345) % 2 ** 31);
+        const label = () => next().toString(36);
+        const probes: Case[] = [];
+        for (let i = 0; i < 48; i++) probes.push(c('spread', `${label()}.secure.test.`, 'A', 'NXDOMAIN', [], 'cover'));
+        for (let i = 0; i < 8; i++) probes.push(c('spread', `${label()}.${label()}.secure.test.`, 'TXT', 'NXDOMAIN', [], 'cover'));
+        // after the zone's last name in canonical order (z~): '~' sorts above every letter
+        for (let i = 0; i < 3; i++) probes.push(c('spread', `~${label()}.secure.test.`, 'A', 'NXDOMAIN', [], 'cover'));
+        for (let i = 0; i < 16; i++) {
+          const n = `${label()}.wild.secure.test.`;
+          probes.push(c('spread', n, 'A', 'NOERROR', [`${n} A 127.0.0.20`], 'cover'));
+        }
+        for (let i = 0; i < 8; i++) probes.push(c('spread', `${label()}.wild.secure.test.`, 'AAAA', 'NOERROR', [], 'cover'));
+        const queries = probes.map((k) => ({ name: k.name, type: k.type, options: ['+dnssec', '+nosplit'] }));
+        const viaUnbound = await digBatch(tools.paths.dig!, resolvers.get(v)!.port, queries, 20);
+        probes.forEach((k, i) => checkCase(v, k, viaUnbound[i]!));
+        // The same names asked of inkan: some denial must use the chain's last record, the one
+        // whose next name (or hash) wraps around to the first.
+        const direct = await digBatch(
+          tools.paths.dig!,
+          signers.get(v)!.parent.port,
+          queries.map((q) => ({ ...q, options: [...q.options, '+norec'] })),
+          20,
+        );
+        const wraps = (rr: RR) => {
+          if (rr.type === 'NSEC') return rr.rdata.split(' ')[0]!.toLowerCase() === PARENT;
+          if (rr.type === 'NSEC3') return rr.rdata.split(' ')[4]!.toLowerCase() < rr.owner.split('.')[0]!.toLowerCase();
+          return false;
+        };
+        expect(direct.some((r) => r.authority.some(wraps)), 'no answer used the last record of the chain').toBe(true);
       });
 
       // delv validates by itself: asking inkan directly (the parent zone's names), and asking
