@@ -60,6 +60,12 @@ const VARIANTS: Variant[] = [
     unboundExtra: '  use-caps-for-id: yes\n',
   },
   { title: 'algorithm 13, NSEC3 opt-out', algorithm: 13, dnssec: '{ algorithm: 13, denial: nsec3, nsec3-opt-out: true }', optOut: true },
+  {
+    // RFC 9276 advises against both, but they are allowed and exercise the hash (RFC 5155 §5)
+    title: 'algorithm 13, NSEC3 with a salt and 5 extra iterations',
+    algorithm: 13,
+    dnssec: '{ algorithm: 13, denial: nsec3, nsec3-salt: a1b2c3d4, nsec3-iterations: 5 }',
+  },
   { title: 'algorithm 15, NSEC3, KSK+ZSK', algorithm: 15, dnssec: '{ algorithm: 15, denial: nsec3, keys: ksk+zsk }', split: true },
   {
     // Signed denials are over 512 octets: inkan must set TC and unbound must get them over TCP.
@@ -707,6 +713,17 @@ describeWithTools(tools, 'interop: unbound validates inkan\'s online-signed answ
         const soaSigs = soa.answer.filter((rr) => rr.type === 'RRSIG').map((rr) => rr.rdata.split(' ')[6]);
         expect(soaSigs.length, describeResponse(soa)).toBe(1);
         expect(soaSigs[0], 'the SOA is signed by the ZSK, not the KSK').not.toBe(keySigs[0]);
+      }
+    });
+
+    it('NSEC3 variants publish the configured NSEC3PARAM (validated), NSEC variants none', async () => {
+      for (const v of VARIANTS) {
+        const r = await query(resolvers.get(v), PARENT, 'NSEC3PARAM');
+        expect(r.flags.has('ad'), describeResponse(r)).toBe(true);
+        const got = r.answer.filter((rr) => rr.type === 'NSEC3PARAM').map((rr) => rr.rdata.toLowerCase());
+        if (!v.dnssec.includes('nsec3')) expect(got, describeResponse(r)).toEqual([]);
+        else if (v.dnssec.includes('nsec3-salt')) expect(got, describeResponse(r)).toEqual(['1 0 5 a1b2c3d4']);
+        else expect(got, describeResponse(r)).toEqual(['1 0 0 -']);
       }
     });
 
