@@ -45,7 +45,7 @@ const INSECURE = 'insecure.secure.test.';
 
 interface Variant {
   title: string;
-  algorithm: 13 | 15;
+  algorithm: 8 | 13 | 15;
   /** The zone's `dnssec:` value in inkan's YAML. */
   dnssec: string;
   optOut?: boolean;
@@ -65,6 +65,7 @@ const VARIANTS: Variant[] = [
     unboundExtra: '  use-caps-for-id: yes\n',
   },
   { title: 'algorithm 13, NSEC3 opt-out', algorithm: 13, dnssec: '{ algorithm: 13, denial: nsec3, nsec3-opt-out: true }', optOut: true },
+  { title: 'algorithm 8 (RSASHA256), NSEC', algorithm: 8, dnssec: '{ algorithm: 8, denial: nsec }' },
   {
     // RFC 9276 advises against both, but they are allowed and exercise the hash (RFC 5155 §5)
     title: 'algorithm 13, NSEC3 with a salt and 5 extra iterations',
@@ -372,8 +373,11 @@ function cases(childDs: string): Case[] {
     c('NODATA for an unknown type', 'www.secure.test.', 'TYPE65000', 'NOERROR', [], 'match'),
     c('NODATA for CAA', 'caa.secure.test.', 'A', 'NOERROR', [], 'match'),
     c('DNSKEY', 'secure.test.', 'DNSKEY', 'NOERROR', ['*'], 'data'),
+    c('ANY (RFC 8482: some RRset of the name, signed)', 'www.secure.test.', 'ANY', 'NOERROR', ['*'], 'data'),
     c('DS of the signed child', 'signed.secure.test.', 'DS', 'NOERROR', [`signed.secure.test. DS ${dsRdata}`], 'data'),
     c('DNSKEY of the signed child', 'signed.secure.test.', 'DNSKEY', 'NOERROR', ['*'], 'data'),
+    c('NS of the signed child (from the child)', 'signed.secure.test.', 'NS', 'NOERROR', ['signed.secure.test. NS ns1.signed.secure.test.'], 'data'),
+    c('the signed child\'s name server (glue in the parent, data in the child)', 'ns1.signed.secure.test.', 'TXT', 'NOERROR', [], 'match'),
     c('A in the signed child', 'www.signed.secure.test.', 'A', 'NOERROR', ['www.signed.secure.test. A 127.0.0.40'], 'data'),
     c('NODATA in the signed child', 'www.signed.secure.test.', 'MX', 'NOERROR', [], 'match'),
     c('NXDOMAIN in the signed child', 'nope.signed.secure.test.', 'A', 'NXDOMAIN', [], 'cover'),
@@ -383,6 +387,7 @@ function cases(childDs: string): Case[] {
     c('no DS for the unsigned child', 'insecure.secure.test.', 'DS', 'NOERROR', [], 'cover'),
     c('A in the unsigned child', 'www.insecure.secure.test.', 'A', 'NOERROR', ['www.insecure.secure.test. A 127.0.0.50'], 'insecure'),
     c('NXDOMAIN in the unsigned child', 'nope.insecure.secure.test.', 'A', 'NXDOMAIN', [], 'insecure'),
+    c('NS of the unsigned child', 'insecure.secure.test.', 'NS', 'NOERROR', ['insecure.secure.test. NS ns1.insecure.secure.test.'], 'insecure'),
   ];
 }
 
