@@ -1,35 +1,44 @@
 // The signed zone as a master file: what `inkan sign` writes and what verifiers read. It
 // holds exactly what online answers and transfers would: the same RRSIGs, the same chain.
 import { nameToText } from '../wire/name.js';
-import { typeToText, Type } from '../wire/constants.js';
+import { typeToText } from '../wire/constants.js';
+import type { WireRRset } from '../wire/writer.js';
 import { rdataToText } from '../zone/rdata/index.js';
-import type { ZoneSigning } from './zone-signing.js';
-import type { SignableRRset } from './rrsig.js';
+import type { Zone } from '../zone/zone.js';
+import { ZoneSigning } from './zone-signing.js';
 
-function lines(set: SignableRRset, rdata: readonly Buffer[] = set.rdata, type = set.type): string[] {
-  const owner = nameToText(set.owner);
-  return rdata.map((rd) => `${owner}\t${set.ttl}\tIN\t${typeToText(type)}\t${rdataToText(type, rd)}`);
-}
-
-/** Every record of the zone version with its signatures, in canonical order, as text lines. */
-export function* signedZoneLines(s: ZoneSigning): Generator<string> {
-  const signed = new Set<unknown>(s.signed());
-  for (const node of s.zone.ordered) {
-    for (const t of node.rrsets.keys().sort((a, b) => a - b)) {
-      const set = node.rrsets.get(t)!;
-      yield* lines(set);
-      if (signed.has(set)) yield* lines(set, s.maker.sign(set, s.keysFor(set.type)), Type.RRSIG);
-    }
-    const nsec = s.chain.kind === 'nsec' ? s.chain.nsecAt(node.key) : undefined;
+/**
+ * Every RRset of the zone version in canonical order, each signed one followed by its
+ * RRSIGs, NSEC records after their owner's data and NSEC3 records at the end. Unsigned
+ * zones give their RRsets alone. The apex SOA comes first, as transfers want it.
+ */
+export function* zoneContent(zone: Zone): Generator<WireRRset> {
+  const s = zone.security instanceof ZoneSigning ? zone.security : undefined;
+  const signed = s ? new Set<unknown>(s.signed()) : undefined;
+  const withSig = function* (set: WireRRset & { ttl: number }): Generator<WireRRset> {
+    yield set;
+    if (s && signed!.has(set)) yield s.maker.rrsigSet(set, s.keysFor(set.type));
+  };
+  for (const node of zone.ordered) {
+    for (const t of node.rrsets.keys().sort((a, b) => a - b)) yield* withSig(node.rrsets.get(t)!);
+    const nsec = s?.chain.kind === 'nsec' ? s.chain.nsecAt(node.key) : undefined;
     if (nsec) {
-      yield* lines(nsec);
-      yield* lines(nsec, s.maker.sign(nsec, s.keys.zsks), Type.RRSIG);
+      yield nsec;
+      yield s!.maker.rrsigSet(nsec, s!.keys.zsks);
     }
   }
-  if (s.chain.kind === 'nsec3') {
+  if (s?.chain.kind === 'nsec3') {
     for (const r of s.chain) {
-      yield* lines(r);
-      yield* lines(r, s.maker.sign(r, s.keys.zsks), Type.RRSIG);
+      yield r;
+      yield s.maker.rrsigSet(r, s.keys.zsks);
     }
+  }
+}
+
+/** Every record of the zone version with its signatures, as master-file lines. */
+export function* signedZoneLines(s: ZoneSigning): Generator<string> {
+  for (const set of zoneContent(s.zone)) {
+    const owner = nameToText(set.owner);
+    for (const rd of set.rdata) yield `${owner}\t${set.ttl}\tIN\t${typeToText(set.type)}\t${rdataToText(set.type, rd)}`;
   }
 }
