@@ -9,6 +9,7 @@ import type { AnswerOptions } from './options.js';
 import { lookup, type AdditionalSet } from './lookup.js';
 import { sections, type Sections } from './secure.js';
 import { ResponseCache, cacheKey } from './response-cache.js';
+import type { Client, Transfers } from '../transfer/transfers.js';
 
 const FLAG_QR = 0x8000;
 const FLAG_AA = 0x0400;
@@ -40,8 +41,25 @@ export class Responder {
     return this.cache.stats();
   }
 
+  /** Zone transfers out, when any zone allows them. */
+  transfers: Transfers | undefined;
+
+  /** A zone transfer request: its messages (the TCP server sends them as the socket drains). */
+  transfer(msg: Buffer, client: Client): Iterator<Buffer> | undefined {
+    if (msg.length < 12 || (msg[2] & 0xf8) !== 0) return undefined; // responses, other opcodes
+    let q: Query;
+    try {
+      q = parseQuery(msg);
+    } catch {
+      return undefined; // respond() answers FORMERR
+    }
+    if (q.qtype !== Type.AXFR && q.qtype !== Type.IXFR) return undefined;
+    if (!this.transfers) return undefined;
+    return this.transfers.answer(msg, q, this.store.find(suffixKeys(q.qname), q.qtype), client, true);
+  }
+
   /** Answers one DNS message; null means drop it silently. */
-  respond(msg: Buffer, tcp: boolean): Buffer | null {
+  respond(msg: Buffer, tcp: boolean, client?: Client): Buffer | null {
     if (msg.length < 12 || (msg[2] & 0x80) !== 0) return null;
     const key = this.cache.enabled ? cacheKey(msg, tcp, this.opts.ednsMaxPayload) : undefined;
     if (key !== undefined) {
@@ -56,6 +74,10 @@ export class Responder {
       return errorResponse(msg, Rcode.FORMERR, e.questionEnd, undefined, this.opts.ednsMaxPayload);
     }
     if (q.opcode !== Opcode.QUERY) return errorResponse(msg, Rcode.NOTIMP, q.questionEnd, q, this.opts.ednsMaxPayload);
+    if ((q.qtype === Type.AXFR || q.qtype === Type.IXFR) && this.transfers && client) {
+      const zone = this.store.find(suffixKeys(q.qname), q.qtype);
+      return this.transfers.answer(msg, q, zone, client, tcp).next().value ?? null;
+    }
     const out = this.answer(q, tcp);
     if (key !== undefined && out.cacheable) this.cache.set(key, out.wire);
     return out.wire;
@@ -69,8 +91,9 @@ export class Responder {
     let flags = FLAG_QR | (q.flags & (OPCODE_MASK | FLAG_RD | FLAG_CD));
     w.question(q.qname, q.qtype, q.qclass);
     const reserve = edns ? optLength(options) : 0;
+    let compactOk = false;
     const finish = (rcode: number): Buffer => {
-      if (edns) w.opt(this.opts.ednsMaxPayload, rcode >> 4, edns.dnssecOk, options);
+      if (edns) w.opt(this.opts.ednsMaxPayload, rcode >> 4, edns.dnssecOk, options, compactOk);
       return w.finish(q.id, flags | (rcode & 0xf));
     };
 
@@ -89,6 +112,11 @@ export class Responder {
     // Data of class IN is not an authoritative answer to a question about every class.
     if (res.aa && q.qclass === Class.IN) flags |= FLAG_AA;
     const secure = edns?.dnssecOk ? zone.security : undefined;
+    if (secure?.compactDenial) {
+      // RFC 9824 §4.1: a compact zone echoes CO, and answers NXDOMAIN only to those who set it.
+      compactOk = edns!.compactOk;
+      secure.rewrite?.(res, q.qname, q.qtype, compactOk);
+    }
     let s: Sections;
     try {
       s = sections(res, secure);

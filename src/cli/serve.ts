@@ -6,12 +6,14 @@ import { Responder } from '../answer/responder.js';
 import { createLogger, type Logger } from '../log.js';
 import { serverOptions, startServer } from '../server/server.js';
 import type { RunningServer } from '../server/types.js';
-import { loadZones, logZoneFailures, type ZoneLoadResult } from '../server/zones.js';
+import { loadZones, logZoneFailures, zoneKey, type ZoneLoadResult } from '../server/zones.js';
 import { ZoneStore } from '../zone/store.js';
 import { BackgroundSigner } from '../dnssec/background.js';
 import type { SigningContext } from '../dnssec/load-signed.js';
 import { SignatureCache } from '../dnssec/signature-cache.js';
 import { ZoneSigning } from '../dnssec/zone-signing.js';
+import { Transfers, type TransferPolicy } from '../transfer/transfers.js';
+import { keyring } from '../transfer/tsig-key.js';
 
 /**
  * `inkan serve`: runs until SIGTERM/SIGINT and resolves with the exit code. Config errors
@@ -40,6 +42,8 @@ export async function serve(configPath: string): Promise<number> {
   let zones = first.zones;
 
   const responder = new Responder(new ZoneStore([...zones.values()]), answerOptions(config));
+  const transfers = new Transfers(transferPolicy(config), logger);
+  responder.transfers = transfers;
   let server: RunningServer;
   try {
     server = await startServer(serverOptions(config, responder, logger));
@@ -68,6 +72,7 @@ export async function serve(configPath: string): Promise<number> {
     logLoaded(logger, result);
     zones = result.zones;
     responder.setStore(new ZoneStore([...zones.values()]));
+    transfers.setPolicy(transferPolicy(next));
     void background.track(result.signed, signedNow());
     logger.info({ zones: zones.size, failed: result.failures.length }, 'reloaded');
   };
@@ -135,4 +140,11 @@ function needsRestart(a: Config, b: Config): string[] {
   if (a.log.querySample !== b.log.querySample) out.push('log.query-sample');
   if (!same(answerOptions(a), answerOptions(b))) out.push('edns-max-payload/nsid/additional-targets/response-cache-entries');
   return out;
+}
+
+function transferPolicy(config: Config): TransferPolicy {
+  return {
+    allow: new Map(config.zones.map((z) => [zoneKey(z.name), z.allowTransfer])),
+    keys: keyring(config.tsigKeys),
+  };
 }

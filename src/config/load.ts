@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { LineCounter, parseDocument, type Node } from 'yaml';
+import { LineCounter, isNode, parseDocument, type Node } from 'yaml';
+import { parseAclEntry, type AclEntry } from '../transfer/acl.js';
+import { keyFromConfig, TsigKeyError, type TsigKey } from '../transfer/tsig-key.js';
 import { nameKey, parseName } from '../wire/name.js';
 import { parseListenAddress, formatListenAddress } from './address.js';
 import { parseDuration } from './duration.js';
@@ -14,7 +16,7 @@ import {
 
 const TOP_KEYS = [
   'listen', 'zones', 'edns-max-payload', 'nsid', 'additional-targets', 'response-cache-entries', 'tcp', 'log',
-  'keys-dir', 'signature-cache-size',
+  'keys-dir', 'signature-cache-size', 'tsig-keys',
 ] as const;
 
 /** Reads and validates a config file. Throws ConfigError listing every problem found. */
@@ -54,7 +56,14 @@ export function parseConfig(text: string, path: string): Config {
     log: { ...DEFAULTS.log },
     keysDir: resolve(dir, DEFAULTS.keysDir),
     signatureCacheBytes: DEFAULTS.signatureCacheBytes,
+    tsigKeys: readTsigKeys(r, get('tsig-keys')),
   };
+  const known = new Set(config.tsigKeys.map((k) => nameKey(k.name)));
+  config.zones.forEach((z, i) => {
+    for (const e of z.allowTransfer) {
+      if (e.key && !known.has(e.key)) r.fail(null, `zones[${i}].allow-transfer`, `"${e.text}" names a TSIG key that tsig-keys does not define`);
+    }
+  });
   if (top?.has('keys-dir')) {
     const k = r.string(get('keys-dir'), 'keys-dir');
     if (k) config.keysDir = resolve(dir, k);
@@ -116,7 +125,7 @@ function readZones(r: NodeReader, node: YamlNode, dir: string): ZoneConfig[] {
   const seen = new Map<string, number | undefined>();
   items.forEach((item, i) => {
     const path = child('zones', i);
-    const fields = r.mapping(item, path, ['name', 'file', 'dnssec']);
+    const fields = r.mapping(item, path, ['name', 'file', 'dnssec', 'allow-transfer']);
     if (!fields) return;
     for (const k of ['name', 'file']) if (!fields.has(k)) r.fail(item, child(path, k), 'is required');
     const nameNode = fields.get('name');
@@ -137,7 +146,8 @@ function readZones(r: NodeReader, node: YamlNode, dir: string): ZoneConfig[] {
     }
     if (file === '') r.fail(fields.get('file'), child(path, 'file'), 'must not be empty');
     const dnssec = fields.has('dnssec') ? readDnssec(r, fields.get('dnssec'), child(path, 'dnssec')) : undefined;
-    if (name !== undefined && file) out.push({ name, file: resolve(dir, file), ...(dnssec ? { dnssec } : {}) });
+    const allowTransfer = readAcl(r, fields.get('allow-transfer'), child(path, 'allow-transfer'));
+    if (name !== undefined && file) out.push({ name, file: resolve(dir, file), allowTransfer, ...(dnssec ? { dnssec } : {}) });
   });
   return out;
 }
@@ -187,4 +197,42 @@ function readLog(r: NodeReader, node: YamlNode, config: Config): void {
   if (f.has('query-sample')) {
     config.log.querySample = r.integer(f.get('query-sample'), 'log.query-sample', 0, 1_000_000_000) ?? config.log.querySample;
   }
+}
+
+function readAcl(r: NodeReader, node: YamlNode, path: string): AclEntry[] {
+  if (node === undefined || node === null) return [];
+  const items = r.sequence(node, path);
+  if (!items) return [];
+  const out: AclEntry[] = [];
+  items.forEach((item, i) => {
+    const text = r.string(item, child(path, i));
+    if (text === undefined) return;
+    try {
+      out.push(parseAclEntry(text));
+    } catch (err) {
+      r.fail(item, child(path, i), (err as Error).message);
+    }
+  });
+  return out;
+}
+
+function readTsigKeys(r: NodeReader, node: YamlNode): TsigKey[] {
+  if (node === undefined || node === null) return [];
+  const items = r.sequence(node, 'tsig-keys');
+  if (!items) return [];
+  const out: TsigKey[] = [];
+  const seen = new Set<string>();
+  items.forEach((item, i) => {
+    const path = child('tsig-keys', i);
+    try {
+      const key = keyFromConfig(isNode(item) ? item.toJSON() : item);
+      if (seen.has(nameKey(key.name))) return r.fail(item, path, `key ${nameKey(key.name)} is defined twice`);
+      seen.add(nameKey(key.name));
+      out.push(key);
+    } catch (err) {
+      if (!(err instanceof TsigKeyError)) throw err;
+      r.fail(item, err.path ? child(path, err.path) : path, err.reason);
+    }
+  });
+  return out;
 }

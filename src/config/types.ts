@@ -1,3 +1,6 @@
+import type { AclEntry } from '../transfer/acl.js';
+import type { TsigKey } from '../transfer/tsig-key.js';
+
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 export const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -16,6 +19,8 @@ export interface ZoneConfig {
   file: string;
   /** Online signing; absent: the zone is served unsigned. */
   dnssec?: DnssecConfig;
+  /** Who may transfer the zone (addresses, prefixes, `key NAME`); empty: nobody. */
+  allowTransfer: AclEntry[];
 }
 
 export interface DnssecConfig {
@@ -23,7 +28,8 @@ export interface DnssecConfig {
   algorithm: 8 | 13 | 15;
   /** KSK + ZSK instead of one combined signing key (CSK). */
   split: boolean;
-  denial: 'nsec' | 'nsec3';
+  /** `compact`: RFC 9824 proofs made per query, no chain; such a zone cannot be transferred. */
+  denial: 'nsec' | 'nsec3' | 'compact';
   nsec3: { iterations: number; salt: Buffer; optOut: boolean };
   /** Seconds a signature is valid, and seconds between re-signings. */
   validity: number;
@@ -57,6 +63,8 @@ export interface Config {
   keysDir: string;
   /** Bytes of RRSIG data kept in the signature cache. */
   signatureCacheBytes: number;
+  /** TSIG keys (RFC 8945) that transfers and NOTIFY may use. */
+  tsigKeys: TsigKey[];
 }
 
 export const DEFAULT_LISTEN = ['127.0.0.1:53', '[::1]:53'];

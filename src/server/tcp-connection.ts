@@ -25,6 +25,8 @@ export class TcpConnection {
   private peerEnded = false;
   private draining = false;
   private finished = false;
+  /** A zone transfer being sent: more messages come from it as the socket drains. */
+  private stream: Iterator<Buffer> | undefined;
   readonly closed: Promise<void>;
 
   constructor(
@@ -68,6 +70,11 @@ export class TcpConnection {
   private pump(): void {
     if (this.finished) return;
     while (!this.blocked) {
+      if (this.stream) {
+        this.continueStream();
+        if (this.finished) return;
+        continue;
+      }
       const frame = this.reader.next();
       if (frame === undefined) break;
       this.timer.refresh();
@@ -79,7 +86,7 @@ export class TcpConnection {
       }
       this.answer(frame);
     }
-    if (!this.blocked && (this.peerEnded || this.draining)) {
+    if (!this.blocked && !this.stream && (this.peerEnded || this.draining)) {
       // A frame still incomplete after the client's FIN can never complete: drop it.
       this.finished = true;
       this.reader.clear();
@@ -87,17 +94,50 @@ export class TcpConnection {
     }
   }
 
+  private client(): { address: string; port: number } {
+    return { address: this.socket.remoteAddress ?? '', port: this.socket.remotePort ?? 0 };
+  }
+
+  /** Sends the next message of a transfer; the transfer ends when its iterator does. */
+  private continueStream(): void {
+    let next: IteratorResult<Buffer>;
+    try {
+      next = this.stream!.next();
+    } catch (err) {
+      // Half a transfer is useless to the client: close, so it retries cleanly.
+      this.ctx.logger.error({ err, client: this.socket.remoteAddress }, 'zone transfer failed; closing the connection');
+      this.stream = undefined;
+      this.finished = true;
+      this.socket.destroy();
+      return;
+    }
+    if (next.done) {
+      this.stream = undefined;
+      return;
+    }
+    this.timer.refresh();
+    this.send(next.value);
+  }
+
   private answer(frame: Buffer): void {
     let out: Buffer | null;
     try {
-      out = this.ctx.responder.respond(frame, true);
+      const stream = this.ctx.responder.transfer?.(frame, this.client());
+      if (stream) {
+        this.stream = stream;
+        return;
+      }
+      out = this.ctx.responder.respond(frame, true, this.client());
     } catch (err) {
       this.ctx.logger.error({ err, client: this.socket.remoteAddress }, 'responder failed on a tcp query');
       return;
     }
     const q = this.ctx.queries;
     if (q.enabled && q.sample()) q.write('tcp', this.socket.remoteAddress ?? '', this.socket.remotePort ?? 0, frame, out);
-    if (!out) return;
+    if (out) this.send(out);
+  }
+
+  private send(out: Buffer): void {
     if (out.length > 0xffff) {
       this.ctx.logger.error({ bytes: out.length }, 'responder produced a message too long for tcp; not sent');
       return;

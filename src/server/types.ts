@@ -1,9 +1,20 @@
 import type { Logger } from 'pino';
 import type { ListenAddress } from '../config/types.js';
 
+/** Who sent a query (access lists for transfers need it). */
+export interface ClientInfo {
+  address: string;
+  port: number;
+}
+
 /** Whatever answers queries; the server only moves its bytes. null means send nothing. */
 export interface QueryResponder {
-  respond(msg: Buffer, tcp: boolean): Buffer | null;
+  respond(msg: Buffer, tcp: boolean, client?: ClientInfo): Buffer | null;
+  /**
+   * For a zone transfer request over TCP: the messages to send, in order, produced as the
+   * socket takes them. Undefined when `msg` is not a transfer request (then respond() answers).
+   */
+  transfer?(msg: Buffer, client: ClientInfo): Iterator<Buffer> | undefined;
 }
 
 export interface ServerAddress {

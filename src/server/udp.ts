@@ -34,7 +34,7 @@ export function serveUdp(sock: Socket, responder: QueryResponder, logger: Logger
   sock.on('message', (msg, rinfo) => {
     let out: Buffer | null;
     try {
-      out = responder.respond(msg, false);
+      out = responder.respond(msg, false, rinfo);
     } catch (err) {
       logger.error({ err, client: rinfo.address }, 'responder failed on a udp query');
       return;

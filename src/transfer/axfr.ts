@@ -1,0 +1,49 @@
+// AXFR (RFC 5936): one zone version, SOA first and last, every record (signatures and the
+// NSEC/NSEC3 chain included, as online answers carry them), in messages of up to 64 KiB
+// with name compression. The version is fixed when the transfer starts, so a reload or a
+// re-sign during the transfer cannot mix two versions.
+import { MessageWriter, type WireRRset } from '../wire/writer.js';
+import type { Labels } from '../wire/name.js';
+import type { Zone } from '../zone/zone.js';
+import { zoneContent } from '../dnssec/signed-zone-text.js';
+
+const MAX_MESSAGE = 65535;
+
+export interface TransferQuestion {
+  id: number;
+  /** Second header word of the request (opcode and RD are echoed). */
+  flags: number;
+  qname: Labels;
+  qtype: number;
+  qclass: number;
+}
+
+/**
+ * The messages of a full zone transfer, unsigned; `room` bytes are kept free in each for a
+ * TSIG the caller appends. Only the first message repeats the question (RFC 5936 §2.2).
+ */
+export function* axfrMessages(zone: Zone, q: TransferQuestion, room = 0): Generator<Buffer> {
+  const flags = 0x8000 | (q.flags & 0x7900) | 0x0400; // QR, opcode, RD kept; AA
+  let w = new MessageWriter(MAX_MESSAGE - room);
+  w.question(q.qname, q.qtype, q.qclass);
+  let pending = false;
+  const soa = zone.soa;
+  const sets: Iterable<WireRRset> = (function* () {
+    yield soa;
+    for (const set of zoneContent(zone)) if (set !== soa) yield set;
+    yield soa;
+  })();
+  for (const set of sets) {
+    for (const rd of set.rdata) {
+      const one: WireRRset = { owner: set.owner, type: set.type, ttl: set.ttl, rdata: [rd] };
+      if (w.rrset(1, one)) {
+        pending = true;
+        continue;
+      }
+      yield w.finish(q.id, flags);
+      w = new MessageWriter(MAX_MESSAGE - room);
+      if (!w.rrset(1, one)) throw new Error('a record larger than a DNS message');
+    }
+  }
+  if (pending) yield w.finish(q.id, flags);
+}

@@ -1,0 +1,87 @@
+// Zone transfers out: TSIG check, access list, then AXFR messages (each signed when the
+// request was). Every refusal is logged with the client, the zone and the reason.
+import type { Logger } from 'pino';
+import { Rcode, Type } from '../wire/constants.js';
+import { nameKey, type Labels } from '../wire/name.js';
+import { MessageWriter } from '../wire/writer.js';
+import type { Query } from '../wire/query.js';
+import type { Zone } from '../zone/zone.js';
+import { aclAllows, type AclEntry } from './acl.js';
+import { axfrMessages } from './axfr.js';
+import { signResponse, tsigErrorResponse, tsigRecordLength, TsigStream, verifyRequest, type TsigKey } from './tsig.js';
+
+export interface TransferPolicy {
+  /** Access list per zone (by name key); a zone without one is never transferred. */
+  allow: ReadonlyMap<string, readonly AclEntry[]>;
+  /** TSIG keys by name. */
+  keys: (name: Labels) => TsigKey | undefined;
+}
+
+export interface Client {
+  address: string;
+  port: number;
+}
+
+export class Transfers {
+  constructor(
+    private policy: TransferPolicy,
+    private readonly logger: Logger,
+    private readonly now: () => number = () => Math.floor(Date.now() / 1000),
+  ) {}
+
+  setPolicy(p: TransferPolicy): void {
+    this.policy = p;
+  }
+
+  /**
+   * The answer to an AXFR/IXFR request: a stream of messages over TCP, or one message. IXFR
+   * is answered with the whole zone (RFC 1995 §4 allows it) until the journal exists.
+   */
+  answer(msg: Buffer, q: Query, zone: Zone | undefined, client: Client, tcp: boolean): Iterator<Buffer> {
+    const now = this.now();
+    const verdict = verifyRequest(msg, this.policy.keys, now);
+    const zoneName = zone?.originKey ?? nameKey(q.qname);
+    const log = { client: client.address, zone: zoneName, qtype: q.qtype === Type.AXFR ? 'AXFR' : 'IXFR', key: verdict.status === 'ok' ? nameKey(verdict.key.name) : undefined };
+    if (verdict.status === 'error') {
+      this.logger.warn({ ...log, reason: verdict.reason }, 'transfer refused: TSIG');
+      return [tsigErrorResponse(short(q, Rcode.NOTAUTH), verdict, now)][Symbol.iterator]();
+    }
+    const sign = (m: Buffer): Buffer => (verdict.status === 'ok' ? signResponse(m, verdict.key, verdict.mac, now) : m);
+    const acl = zone && zone.originKey === nameKey(q.qname) ? this.policy.allow.get(zone.originKey) : undefined;
+    if (!zone || !acl || !aclAllows(acl, client.address, log.key)) {
+      const reason = !zone || zone.originKey !== nameKey(q.qname) ? 'not a zone we serve' : !acl ? 'no allow-transfer for the zone' : 'not in allow-transfer';
+      this.logger.warn({ ...log, reason }, 'transfer refused');
+      return [sign(short(q, zone && zone.originKey === nameKey(q.qname) ? Rcode.REFUSED : Rcode.NOTAUTH))][Symbol.iterator]();
+    }
+    if (!tcp) {
+      // RFC 1995 §2: an IXFR over UDP that does not fit gets our SOA, telling the client to use TCP.
+      if (q.qtype === Type.AXFR) return [sign(short(q, Rcode.FORMERR))][Symbol.iterator]();
+      const w = new MessageWriter(512);
+      w.question(q.qname, q.qtype, q.qclass);
+      w.rrset(1, zone.soa);
+      return [sign(w.finish(q.id, 0x8400 | (q.flags & 0x7900)))][Symbol.iterator]();
+    }
+    this.logger.info({ ...log, serial: zone.serial }, 'transfer started');
+    return this.stream(zone, q, verdict.status === 'ok' ? new TsigStream(verdict.key, verdict.mac) : undefined, log, now);
+  }
+
+  private *stream(zone: Zone, q: Query, tsig: TsigStream | undefined, log: object, now: number): Generator<Buffer> {
+    const t0 = Date.now();
+    let messages = 0;
+    let bytes = 0;
+    for (const m of axfrMessages(zone, q, tsig ? tsigRecordLength(tsig.key) + 16 : 0)) {
+      const out = tsig ? tsig.sign(m, now) : m;
+      messages++;
+      bytes += out.length;
+      yield out;
+    }
+    this.logger.info({ ...log, serial: zone.serial, messages, bytes, ms: Date.now() - t0 }, 'transfer done');
+  }
+}
+
+/** Header and question only, with this rcode. */
+function short(q: Query, rcode: number): Buffer {
+  const w = new MessageWriter(512);
+  w.question(q.qname, q.qtype, q.qclass);
+  return w.finish(q.id, 0x8000 | (q.flags & 0x7900) | rcode);
+}
