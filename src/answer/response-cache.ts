@@ -33,7 +33,8 @@ export function cacheKey(msg: Buffer, tcp: boolean, maxPayload: number): string 
     const rdlen = msg.readUInt16BE(qend + 9);
     if (qend + 11 + rdlen !== msg.length) return undefined;
     size = Math.min(Math.max(512, msg.readUInt16BE(qend + 3)), maxPayload);
-    bits = 1 | (msg[qend + 7] & 0x80 ? 2 : 0);
+    // DO, and CO (RFC 9824 §4.1): a compact-denial zone answers NXDOMAIN only with CO set.
+    bits = 1 | (msg[qend + 7] & 0x80 ? 2 : 0) | (msg[qend + 7] & 0x40 ? 8 : 0);
     for (let p = qend + 11; p < msg.length; ) {
       if (p + 4 > msg.length) return undefined;
       const code = msg.readUInt16BE(p);

@@ -1,6 +1,7 @@
 // Turns a lookup result into the records to send: with DO=1 on a signed zone, each RRset
 // is followed by its RRSIGs and the authority section gains the denial proofs.
 import type { WireRRset } from '../wire/writer.js';
+import type { Labels } from '../wire/name.js';
 import type { Denial, Entry, LookupResult } from './lookup.js';
 
 /** What a signed zone version offers the answer path. */
@@ -9,6 +10,13 @@ export interface ZoneSecurity {
   rrsigs(entry: Entry): WireRRset;
   /** NSEC/NSEC3 records, each followed by its RRSIGs, proving `d`. */
   proof(d: Denial): WireRRset[];
+  /**
+   * Compact denial (RFC 9824) answers differently from the lookup: NXDOMAIN as NOERROR unless
+   * the query set CO, which the response then echoes.
+   */
+  readonly compactDenial?: boolean;
+  /** Adjusts a DO=1 result before `sections` (compact denial; others leave it alone). */
+  rewrite?(res: LookupResult, qname: Labels, qtype: number, compactOk: boolean): void;
 }
 
 export interface Sections {

@@ -5,6 +5,7 @@ import { ConfigError } from '../config/error.js';
 import { loadConfig } from '../config/load.js';
 import { DNSSEC_DEFAULTS } from '../config/types.js';
 import { loadSignedZone } from '../dnssec/load-signed.js';
+import { COMPACT_NOT_TRANSFERABLE } from '../dnssec/denial/compact.js';
 import { SignatureCache } from '../dnssec/signature-cache.js';
 import { signedZoneLines } from '../dnssec/signed-zone-text.js';
 import pino from 'pino';
@@ -44,6 +45,10 @@ export function signCommand(zoneName: string, configPath: string, outFile: strin
   } catch (err) {
     if (!(err instanceof ZoneLoadError)) throw err;
     for (const e of err.errors) io.err(e.message);
+    return 1;
+  }
+  if (signed.compact) {
+    io.err(`inkan sign: zone ${key}: ${COMPACT_NOT_TRANSFERABLE}`);
     return 1;
   }
   const text = [...signedZoneLines(signed.signing)].join('\n') + '\n';

@@ -31,8 +31,8 @@ export function readDnssec(r: NodeReader, node: YamlNode, path: string): DnssecC
   }
   if (f.has('denial')) {
     const d = r.string(f.get('denial'), child(path, 'denial'));
-    if (d === 'nsec' || d === 'nsec3') c.denial = d;
-    else if (d !== undefined) r.fail(f.get('denial'), child(path, 'denial'), `must be "nsec" or "nsec3", got "${d}"`);
+    if (d === 'nsec' || d === 'nsec3' || d === 'compact') c.denial = d;
+    else if (d !== undefined) r.fail(f.get('denial'), child(path, 'denial'), `must be "nsec", "nsec3" or "compact", got "${d}"`);
   }
   if (f.has('nsec3-iterations')) {
     // RFC 9276 §3.1: more than 0 extra iterations only costs; validators may refuse above 100.

@@ -12,6 +12,7 @@ import { ZoneLoadError } from '../zone/load.js';
 import type { Zone } from '../zone/zone.js';
 import { buildNsecChain } from './denial/nsec.js';
 import { buildNsec3Chain } from './denial/nsec3.js';
+import { CompactDenial } from './denial/compact.js';
 import type { DenialChain } from './denial/proofs.js';
 import { ensureZoneKeys, type Key, type ZoneKeys } from './keys/store.js';
 import { RRsigMaker, type ZoneKey } from './rrsig.js';
@@ -51,7 +52,8 @@ function record(owner: Labels, type: number, ttl: number, rdata: Buffer, file: s
 }
 
 /** Loads, signs (lazily) and returns a zone version; throws ZoneLoadError naming file and line. */
-export function loadSignedZone(file: string, origin: string, cfg: DnssecConfig, ctx: SigningContext): { zone: Zone; signing: ZoneSigning } {
+/** `compact`: the zone uses compact denial (RFC 9824) and so cannot be written out or transferred. */
+export function loadSignedZone(file: string, origin: string, cfg: DnssecConfig, ctx: SigningContext): { zone: Zone; signing: ZoneSigning; compact: boolean } {
   const originLabels = parseName(origin.endsWith('.') ? origin : origin + '.');
   let keys: ZoneKeys;
   try {
@@ -75,11 +77,14 @@ export function loadSignedZone(file: string, origin: string, cfg: DnssecConfig, 
   const zone = built.zone;
 
   const ttl = zone.negativeTtl;
-  const chain: DenialChain = cfg.denial === 'nsec3'
-    ? buildNsec3Chain(zone, { ttl, iterations: cfg.nsec3.iterations, salt: cfg.nsec3.salt, optOut: cfg.nsec3.optOut })
-    : buildNsecChain(zone, { ttl });
+  // Compact denial has no chain to build: each proof is one NSEC made for its question.
+  const chain: DenialChain | CompactDenial = cfg.denial === 'compact'
+    ? new CompactDenial(zone, ttl)
+    : cfg.denial === 'nsec3'
+      ? buildNsec3Chain(zone, { ttl, iterations: cfg.nsec3.iterations, salt: cfg.nsec3.salt, optOut: cfg.nsec3.optOut })
+      : buildNsecChain(zone, { ttl });
   const maker = new RRsigMaker(originLabels, { validity: cfg.validity, refresh: cfg.refresh, skew: 3600 }, ctx.cache, ctx.now);
   const signing = new ZoneSigning(zone, chain, { ksks: keys.ksks.map(zoneKey), zsks: keys.zsks.map(zoneKey) }, maker);
   zone.security = signing;
-  return { zone, signing };
+  return { zone, signing, compact: signing.compactDenial };
 }

@@ -6,6 +6,7 @@ import type { WireRRset } from '../wire/writer.js';
 import { rdataToText } from '../zone/rdata/index.js';
 import type { Zone } from '../zone/zone.js';
 import { ZoneSigning } from './zone-signing.js';
+import { COMPACT_NOT_TRANSFERABLE } from './denial/compact.js';
 
 /**
  * Every RRset of the zone version in canonical order, each signed one followed by its
@@ -14,6 +15,8 @@ import { ZoneSigning } from './zone-signing.js';
  */
 export function* zoneContent(zone: Zone): Generator<WireRRset> {
   const s = zone.security instanceof ZoneSigning ? zone.security : undefined;
+  // Without a chain a secondary could not prove anything: refuse rather than send half a zone.
+  if (s?.compactDenial) throw new Error(`zone ${zone.originKey}: ${COMPACT_NOT_TRANSFERABLE}`);
   const signed = s ? new Set<unknown>(s.signed()) : undefined;
   const withSig = function* (set: WireRRset & { ttl: number }): Generator<WireRRset> {
     yield set;

@@ -3,10 +3,13 @@
 // every signature at once (background signing, `inkan sign`, transfers).
 import { Type } from '../wire/constants.js';
 import type { WireRRset } from '../wire/writer.js';
-import type { Denial, Entry } from '../answer/lookup.js';
+import type { Labels } from '../wire/name.js';
+import type { Denial, Entry, LookupResult } from '../answer/lookup.js';
 import type { ZoneSecurity } from '../answer/secure.js';
 import type { RRset, Zone } from '../zone/zone.js';
 import { denialProof, type DenialCase, type DenialChain } from './denial/proofs.js';
+import type { CompactDenial } from './denial/compact.js';
+import { signatureLabels } from './canonical.js';
 import type { RRsigMaker, SignableRRset, SigningTask, ZoneKey } from './rrsig.js';
 import type { SigningPool } from './signing-pool.js';
 
@@ -30,10 +33,16 @@ export interface SigningKeys {
 export class ZoneSigning implements ZoneSecurity {
   constructor(
     readonly zone: Zone,
-    readonly chain: DenialChain,
+    /** A compact zone (RFC 9824) has no chain: its proofs are made per query. */
+    readonly chain: DenialChain | CompactDenial,
     readonly keys: SigningKeys,
     readonly maker: RRsigMaker,
   ) {}
+
+  /** Compact denial: nothing to write out or transfer, see `COMPACT_NOT_TRANSFERABLE`. */
+  get compactDenial(): boolean {
+    return this.chain.kind === 'compact';
+  }
 
   keysFor(type: number): readonly ZoneKey[] {
     return SIGNED_BY_KSK.has(type) ? this.keys.ksks : this.keys.zsks;
@@ -41,15 +50,24 @@ export class ZoneSigning implements ZoneSecurity {
 
   rrsigs(e: Entry): WireRRset {
     const set = e.sign!;
+    if (this.chain.kind === 'compact' && e.set.owner !== set.owner && signatureLabels(set.owner) < set.owner.length) {
+      // RFC 9824 §3.3: a wildcard answer is signed as if the query name existed (its labels
+      // count, its owner), so it needs no proof that the name does not exist.
+      const exact = { owner: e.set.owner, type: set.type, ttl: set.ttl, rdata: set.rdata };
+      return this.maker.rrsigSet(exact, this.keysFor(set.type), e.set.owner, e.set.ttl);
+    }
     return this.maker.rrsigSet(set, this.keysFor(set.type), e.set.owner, e.set.ttl);
   }
 
   proof(d: Denial): WireRRset[] {
     const out: WireRRset[] = [];
-    for (const r of denialProof(this.zone, this.chain, d.qname, CASES[d.kind])) {
-      out.push(r, this.maker.rrsigSet(r, this.keys.zsks));
-    }
+    const records = this.chain.kind === 'compact' ? this.chain.proof(d) : denialProof(this.zone, this.chain, d.qname, CASES[d.kind]);
+    for (const r of records) out.push(r, this.maker.rrsigSet(r, this.keys.zsks));
     return out;
+  }
+
+  rewrite(res: LookupResult, qname: Labels, qtype: number, compactOk: boolean): void {
+    if (this.chain.kind === 'compact') this.chain.rewrite(res, qname, qtype, compactOk);
   }
 
   /**

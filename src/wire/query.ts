@@ -7,6 +7,8 @@ export interface Edns {
   udpSize: number;
   version: number;
   dnssecOk: boolean;
+  /** The "Compact Answers OK" flag (RFC 9824 §4.1), beside DO. */
+  compactOk: boolean;
   nsid: boolean;
 }
 
@@ -79,6 +81,7 @@ export function parseQuery(msg: Buffer): Query {
         udpSize: Math.max(512, msg.readUInt16BE(p + 2)),
         version: msg[p + 5],
         dnssecOk: (msg[p + 6] & 0x80) !== 0,
+        compactOk: (msg[p + 6] & 0x40) !== 0,
         nsid: false,
       };
       for (let o = p + 10; o + 4 <= rdEnd; ) {

@@ -154,7 +154,7 @@ export class MessageWriter {
   }
 
   /** Appends an OPT record (RFC 6891) counted in the additional section. */
-  opt(udpSize: number, extRcode: number, dnssecOk: boolean, options: readonly { code: number; data: Buffer }[]): void {
+  opt(udpSize: number, extRcode: number, dnssecOk: boolean, options: readonly { code: number; data: Buffer }[], compactOk = false): void {
     const b = this.buf;
     let o = this.offset;
     b[o++] = 0;
@@ -162,7 +162,7 @@ export class MessageWriter {
     b.writeUInt16BE(udpSize, o + 2);
     b[o + 4] = extRcode;
     b[o + 5] = 0;
-    b.writeUInt16BE(dnssecOk ? 0x8000 : 0, o + 6);
+    b.writeUInt16BE((dnssecOk ? 0x8000 : 0) | (compactOk ? 0x4000 : 0), o + 6);
     let len = 0;
     for (const op of options) len += 4 + op.data.length;
     b.writeUInt16BE(len, o + 8);
