@@ -14,6 +14,8 @@ import { SignatureCache } from '../dnssec/signature-cache.js';
 import { ZoneSigning } from '../dnssec/zone-signing.js';
 import { Transfers, type TransferPolicy } from '../transfer/transfers.js';
 import { keyring } from '../transfer/tsig-key.js';
+import { Notifier } from '../transfer/notify.js';
+import type { Zone } from '../zone/zone.js';
 
 /**
  * `inkan serve`: runs until SIGTERM/SIGINT and resolves with the exit code. Config errors
@@ -44,6 +46,7 @@ export async function serve(configPath: string): Promise<number> {
   const responder = new Responder(new ZoneStore([...zones.values()]), answerOptions(config));
   const transfers = new Transfers(transferPolicy(config), logger);
   responder.transfers = transfers;
+  const notifier = new Notifier(logger);
   let server: RunningServer;
   try {
     server = await startServer(serverOptions(config, responder, logger));
@@ -54,6 +57,7 @@ export async function serve(configPath: string): Promise<number> {
   logger.info({ addresses: server.addresses(), zones: zones.size, config: config.file }, 'listening');
   const signedNow = (): ZoneSigning[] => [...zones.values()].flatMap((z) => (z.security instanceof ZoneSigning ? [z.security] : []));
   void background.track(first.signed, signedNow());
+  notifyChanged(notifier, config, zones, undefined);
 
   const reload = (): void => {
     let next: Config;
@@ -67,12 +71,14 @@ export async function serve(configPath: string): Promise<number> {
     }
     for (const part of needsRestart(config, next)) logger.warn({ setting: part }, 'setting changed; it takes effect after a restart');
     logger.level = next.log.level;
+    const before = zones;
     const result = loadZones(next.zones, zones, { ...signing, keysDir: next.keysDir });
     logZoneFailures(logger, result.failures);
     logLoaded(logger, result);
     zones = result.zones;
     responder.setStore(new ZoneStore([...zones.values()]));
     transfers.setPolicy(transferPolicy(next));
+    notifyChanged(notifier, next, zones, before);
     void background.track(result.signed, signedNow());
     logger.info({ zones: zones.size, failed: result.failures.length }, 'reloaded');
   };
@@ -97,6 +103,7 @@ export async function serve(configPath: string): Promise<number> {
       }
       stopping = true;
       logger.info({ signal }, 'stopping');
+      notifier.close();
       void Promise.all([server.close(), background.close()]).then(() => {
         logger.info('stopped');
         resolve(0);
@@ -147,4 +154,17 @@ function transferPolicy(config: Config): TransferPolicy {
     allow: new Map(config.zones.map((z) => [zoneKey(z.name), z.allowTransfer])),
     keys: keyring(config.tsigKeys),
   };
+}
+
+/** NOTIFY the secondaries of every zone whose serial is new (all of them at start). */
+function notifyChanged(notifier: Notifier, config: Config, zones: ReadonlyMap<string, Zone>, before: ReadonlyMap<string, Zone> | undefined): void {
+  for (const zc of config.zones) {
+    if (zc.notify.length === 0) continue;
+    const key = zoneKey(zc.name);
+    const zone = zones.get(key);
+    if (!zone) continue;
+    const old = before?.get(key);
+    if (old && old.serial === zone.serial) continue;
+    notifier.notify(zone, zc.notify);
+  }
 }

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { LineCounter, isNode, parseDocument, type Node } from 'yaml';
 import { parseAclEntry, type AclEntry } from '../transfer/acl.js';
 import { keyFromConfig, TsigKeyError, type TsigKey } from '../transfer/tsig-key.js';
+import type { NotifyTarget } from '../transfer/notify.js';
 import { nameKey, parseName } from '../wire/name.js';
 import { parseListenAddress, formatListenAddress } from './address.js';
 import { parseDuration } from './duration.js';
@@ -58,10 +59,16 @@ export function parseConfig(text: string, path: string): Config {
     signatureCacheBytes: DEFAULTS.signatureCacheBytes,
     tsigKeys: readTsigKeys(r, get('tsig-keys')),
   };
-  const known = new Set(config.tsigKeys.map((k) => nameKey(k.name)));
+  const known = new Map(config.tsigKeys.map((k) => [nameKey(k.name), k]));
   config.zones.forEach((z, i) => {
     for (const e of z.allowTransfer) {
       if (e.key && !known.has(e.key)) r.fail(null, `zones[${i}].allow-transfer`, `"${e.text}" names a TSIG key that tsig-keys does not define`);
+    }
+    for (const t of z.notify as (NotifyTarget & { keyName?: string })[]) {
+      if (t.keyName === undefined) continue;
+      t.key = known.get(t.keyName);
+      if (!t.key) r.fail(null, `zones[${i}].notify`, `key ${t.keyName} is not defined in tsig-keys`);
+      delete t.keyName;
     }
   });
   if (top?.has('keys-dir')) {
@@ -125,7 +132,7 @@ function readZones(r: NodeReader, node: YamlNode, dir: string): ZoneConfig[] {
   const seen = new Map<string, number | undefined>();
   items.forEach((item, i) => {
     const path = child('zones', i);
-    const fields = r.mapping(item, path, ['name', 'file', 'dnssec', 'allow-transfer']);
+    const fields = r.mapping(item, path, ['name', 'file', 'dnssec', 'allow-transfer', 'notify']);
     if (!fields) return;
     for (const k of ['name', 'file']) if (!fields.has(k)) r.fail(item, child(path, k), 'is required');
     const nameNode = fields.get('name');
@@ -147,7 +154,8 @@ function readZones(r: NodeReader, node: YamlNode, dir: string): ZoneConfig[] {
     if (file === '') r.fail(fields.get('file'), child(path, 'file'), 'must not be empty');
     const dnssec = fields.has('dnssec') ? readDnssec(r, fields.get('dnssec'), child(path, 'dnssec')) : undefined;
     const allowTransfer = readAcl(r, fields.get('allow-transfer'), child(path, 'allow-transfer'));
-    if (name !== undefined && file) out.push({ name, file: resolve(dir, file), allowTransfer, ...(dnssec ? { dnssec } : {}) });
+    const notify = readNotify(r, fields.get('notify'), child(path, 'notify'));
+    if (name !== undefined && file) out.push({ name, file: resolve(dir, file), allowTransfer, notify, ...(dnssec ? { dnssec } : {}) });
   });
   return out;
 }
@@ -232,6 +240,30 @@ function readTsigKeys(r: NodeReader, node: YamlNode): TsigKey[] {
     } catch (err) {
       if (!(err instanceof TsigKeyError)) throw err;
       r.fail(item, err.path ? child(path, err.path) : path, err.reason);
+    }
+  });
+  return out;
+}
+
+/** `addr:port` or `[v6]:port`, optionally followed by `key NAME` to sign the NOTIFY. */
+function readNotify(r: NodeReader, node: YamlNode, path: string): NotifyTarget[] {
+  if (node === undefined || node === null) return [];
+  const items = r.sequence(node, path);
+  if (!items) return [];
+  const out: NotifyTarget[] = [];
+  items.forEach((item, i) => {
+    const text = r.string(item, child(path, i));
+    if (text === undefined) return;
+    const m = /^(\S+)(?:\s+key\s+(\S+))?$/.exec(text.trim());
+    try {
+      if (!m) throw new Error(`expected "address:port" or "address:port key NAME", got "${text}"`);
+      const a = parseListenAddress(m[1]);
+      if (a.port === 0) throw new Error('port 0 is not a secondary\'s port');
+      const t: NotifyTarget & { keyName?: string } = { family: a.family, address: a.address, port: a.port };
+      if (m[2]) t.keyName = nameKey(parseName(m[2].endsWith('.') ? m[2] : `${m[2]}.`));
+      out.push(t);
+    } catch (err) {
+      r.fail(item, child(path, i), (err as Error).message);
     }
   });
   return out;

@@ -1,5 +1,6 @@
 import type { AclEntry } from '../transfer/acl.js';
 import type { TsigKey } from '../transfer/tsig-key.js';
+import type { NotifyTarget } from '../transfer/notify.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 export const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -21,6 +22,8 @@ export interface ZoneConfig {
   dnssec?: DnssecConfig;
   /** Who may transfer the zone (addresses, prefixes, `key NAME`); empty: nobody. */
   allowTransfer: AclEntry[];
+  /** Secondaries told of each new version (RFC 1996); only these, never the NS hosts. */
+  notify: NotifyTarget[];
 }
 
 export interface DnssecConfig {
