@@ -18,6 +18,7 @@
 #   REPEAT [1]                  runs per server and workload; the best q/s is kept
 #                               (use 3 on a machine others are using)
 #   HALF [1]                    also run inkan at 50% of its measured peak (dnsperf -Q)
+#   INKAN_CACHE []              inkan's response-cache-entries (default: inkan's own, 100000)
 #   READY_TIMEOUT [120]         seconds a server may take to load and answer
 #   OUT [bench/results/load-<date>.txt]  where the summary is also written
 #   BUILD [1]                   run `npm run build` before starting inkan
@@ -198,6 +199,8 @@ zones:
 log:
   level: warn
 EOF
+  # INKAN_CACHE=N sets response-cache-entries (0: no response cache, every query looked up).
+  [ -n "${INKAN_CACHE:-}" ] && echo "response-cache-entries: $INKAN_CACHE" >>"$d/inkan.yaml"
   (cd "$ROOT" && exec taskset -c "$SERVER_CPU" node dist/cli/main.js serve --config "$d/inkan.yaml") \
     >"$d/stdout.log" 2>&1 &
   SERVER_PID=$!
