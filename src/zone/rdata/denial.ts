@@ -5,38 +5,17 @@ import { typeFromText, typeToText } from '../../wire/constants.js';
 import type { RdataCodec } from './codec.js';
 import { base32hexToBytes, bytesToBase32hex, type Fields, hexToBytes, RdataError } from './fields.js';
 import { hexText, type Reader, Writer } from './wire.js';
+import { decodeTypeBitmap as decodeBitmap, encodeTypeBitmap } from '../../wire/type-bitmap.js';
 
-/** RFC 4034 §4.1.2: window blocks of up to 32 octets, trailing zero octets dropped. */
-export function encodeTypeBitmap(types: number[]): Buffer {
-  const sorted = [...new Set(types)].sort((a, b) => a - b);
-  const w = new Writer();
-  let i = 0;
-  while (i < sorted.length) {
-    const win = sorted[i] >> 8;
-    const bits = Buffer.alloc(32);
-    let len = 0;
-    for (; i < sorted.length && sorted[i] >> 8 === win; i++) {
-      const low = sorted[i] & 0xff;
-      bits[low >> 3] |= 0x80 >> (low & 7);
-      len = (low >> 3) + 1;
-    }
-    w.u8(win).u8(len).bytes(bits.subarray(0, len));
-  }
-  return w.done();
-}
+export { encodeTypeBitmap };
 
+/** The rest of the rdata as a type bitmap (RFC 4034 §4.1.2). */
 export function decodeTypeBitmap(r: Reader): number[] {
-  const types: number[] = [];
-  let last = -1;
-  while (r.left() > 0) {
-    const win = r.u8();
-    const len = r.u8();
-    if (win <= last || len === 0 || len > 32) throw new RdataError('malformed type bitmap');
-    last = win;
-    const bits = r.bytes(len);
-    for (let i = 0; i < len * 8; i++) if (bits[i >> 3] & (0x80 >> (i & 7))) types.push((win << 8) | i);
+  try {
+    return decodeBitmap(r.bytes(r.left()));
+  } catch (err) {
+    throw new RdataError(`malformed type bitmap: ${(err as Error).message}`);
   }
-  return types;
 }
 
 export function readTypes(f: Fields): number[] {
