@@ -155,6 +155,10 @@ function readZones(r: NodeReader, node: YamlNode, dir: string): ZoneConfig[] {
     const dnssec = fields.has('dnssec') ? readDnssec(r, fields.get('dnssec'), child(path, 'dnssec')) : undefined;
     const allowTransfer = readAcl(r, fields.get('allow-transfer'), child(path, 'allow-transfer'));
     const notify = readNotify(r, fields.get('notify'), child(path, 'notify'));
+    if (dnssec?.denial === 'compact' && (allowTransfer.length > 0 || notify.length > 0)) {
+      // RFC 9824 proofs are made per query: a secondary given the zone could prove nothing.
+      r.fail(fields.get('dnssec'), child(path, 'dnssec'), 'denial: compact zones cannot be transferred (their proofs are made per query): drop allow-transfer and notify, or use nsec or nsec3');
+    }
     if (name !== undefined && file) out.push({ name, file: resolve(dir, file), allowTransfer, notify, ...(dnssec ? { dnssec } : {}) });
   });
   return out;

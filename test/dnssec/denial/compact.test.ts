@@ -236,5 +236,7 @@ describe('configuration', () => {
     const zoneWith = (dnssec: string) => `zones:\n  - name: example.com\n    file: z.zone\n    dnssec: ${dnssec}\n`;
     expect(parseConfig(zoneWith('{ denial: compact }'), 'x.yaml').zones[0].dnssec?.denial).toBe('compact');
     expect(() => parseConfig(zoneWith('{ denial: black-lies }'), 'x.yaml')).toThrow(/must be "nsec", "nsec3" or "compact"/);
+    const served = `zones:\n  - name: example.com\n    file: z.zone\n    dnssec: { denial: compact }\n    allow-transfer: [ 127.0.0.1 ]\n`;
+    expect(() => parseConfig(served, 'x.yaml')).toThrow(/x\.yaml:4: zones\[0\]\.dnssec: denial: compact zones cannot be transferred/);
   });
 });
