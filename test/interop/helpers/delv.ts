@@ -9,7 +9,10 @@ export interface DelvResult {
   text: string;
   /** The validation verdict delv printed: "fully validated", "negative response, fully validated", "unsigned answer", ... */
   verdict: string;
-  /** `resolution failed: ...` when delv could not validate (or resolve) the name. */
+  /**
+   * The reason after `;; resolution failed:`: a validation or resolution failure, or, after a
+   * validated denial, "ncache nxdomain" / "ncache nxrrset" (so read it with `verdict`).
+   */
   failure?: string;
   /** Answer records (not comments), fields joined by one space. */
   records: string[];
