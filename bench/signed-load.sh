@@ -21,6 +21,7 @@
 #   --clients N [16] --outstanding N [1000]                dnsperf -c / -q
 #   --ready-timeout S [600] a server may take this long to load (and inkan to sign)
 #   --no-build              use dist/ as it is            --out FILE [bench/results/signed-load-*.txt]
+#   --verify-only           start each server and check its DO=1 answers, no load
 #
 # Each server listens on 127.0.0.1 at a free run-time port, pinned to CPU 0 (taskset);
 # dnsperf is pinned to CPU 1. Every run is bounded by `timeout`; every server is stopped at
@@ -34,7 +35,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
 DURATION=15; SIZES="10k"; SERVERS="unsigned inkan knot pdns nsd"; WORKLOADS="mix flood"
 ALG=13; DENIAL=nsec; REPEAT=1; WARM=""; CLIENTS=16; OUTSTANDING=1000; READY_TIMEOUT=600
-BUILD=1; SERVER_CPU=0; CLIENT_CPU=1; ADDR=127.0.0.1
+BUILD=1; VERIFY_ONLY=0; SERVER_CPU=0; CLIENT_CPU=1; ADDR=127.0.0.1
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 OUT="$HERE/results/signed-load-$STAMP.txt"
 while [ $# -gt 0 ]; do
@@ -51,8 +52,9 @@ while [ $# -gt 0 ]; do
     --outstanding) OUTSTANDING=$2; shift;;
     --ready-timeout) READY_TIMEOUT=$2; shift;;
     --no-build) BUILD=0;;
+    --verify-only) VERIFY_ONLY=1;;
     --out) OUT=$2; shift;;
-    -h|--help) sed -n '2,32p' "$0"; exit 0;;
+    -h|--help) sed -n '2,33p' "$0"; exit 0;;
     *) echo "unknown option $1" >&2; exit 2;;
   esac
   shift
@@ -316,17 +318,21 @@ verify() {
   show dig +dnssec +norec +time=2 +tries=2 -p "$port" @"$ADDR" nx-verify-0.bench.test. A
   neg=$(dig +dnssec +norec +time=2 +tries=2 -p "$port" @"$ADDR" nx-verify-0.bench.test. A 2>&1)
   local ok=1
-  if ! awk '/ANSWER SECTION/ {s=1; next} /^$/ {s=0} s && $4 == "RRSIG" && $5 == "A" {f=1} END {exit !f}' <<<"$pos"; then
-    log "$name: no RRSIG over the A answer for $host:"; echo "$pos" >&2; ok=0
+  # An RRSIG over the A RRset, made with the algorithm asked for.
+  if ! awk -v a="$ALG" '/ANSWER SECTION/ {s=1; next} /^$/ {s=0} s && $4 == "RRSIG" && $5 == "A" && $6 == a {f=1} END {exit !f}' <<<"$pos"; then
+    log "$name: no algorithm $ALG RRSIG over the A answer for $host:"; echo "$pos" >&2; ok=0
   fi
-  if ! awk '/AUTHORITY SECTION/ {s=1; next} /^$/ {s=0}
-            s && ($4 == "NSEC" || $4 == "NSEC3") {d=1} s && $4 == "RRSIG" && ($5 == "NSEC" || $5 == "NSEC3") {r=1}
+  # A denial record of the kind asked for (Knot's onlinesign has NSEC only), and its RRSIG.
+  local dt=${DENIAL^^}; [ "$name" = knot ] && dt=NSEC
+  if ! awk -v t="$dt" -v a="$ALG" '/AUTHORITY SECTION/ {s=1; next} /^$/ {s=0}
+            s && $4 == t {d=1} s && $4 == "RRSIG" && $5 == t && $6 == a {r=1}
             END {exit !(d && r)}' <<<"$neg"; then
-    log "$name: no signed NSEC/NSEC3 proof for nx-verify-0.bench.test.:"; echo "$neg" >&2; ok=0
+    log "$name: no signed $dt proof (algorithm $ALG) for nx-verify-0.bench.test.:"; echo "$neg" >&2; ok=0
   fi
   local st; st=$(grep -o 'status: [A-Z]*' <<<"$neg" | head -1)
   {
-    echo "# verify $name/$size: $host A -> $(grep -c $'\tRRSIG\t' <<<"$pos") RRSIG lines;" \
+    echo "# verify $name/$size: $host A -> $(grep -c $'\tRRSIG\t' <<<"$pos") RRSIG lines" \
+         "(A signed with algorithm $(awk '$4 == "RRSIG" && $5 == "A" {print $6; exit}' <<<"$pos"));" \
          "nx-verify-0 -> ${st#status: }, $(awk '/AUTHORITY SECTION/ {s=1; next} /^$/ {s=0} s {print $4 ($4 == "RRSIG" ? "(" $5 ")" : "")}' <<<"$neg" | sort | uniq -c | xargs)"
   } | tee -a "$OUT" >&2
   [ $ok = 1 ]
@@ -374,6 +380,7 @@ bench_server() {
   if ! verify "$name" "$port" "$size"; then
     log "$name: DO=1 answers are not signed; not measured"; stop_server; return 1
   fi
+  if [ "$VERIFY_ONLY" = 1 ]; then stop_server; return 0; fi
   if [ "$name" = inkan ] && [[ " $WORKLOADS " == *" mix "* ]]; then
     log "inkan: warm-up pass, mix with DO=1 for ${WARM}s (not recorded)"
     local d=$DURATION; DURATION=$WARM
@@ -438,7 +445,7 @@ fi
 for size in $SIZES; do
   ensure_data "$size" || { log "cannot make $size data"; exit 1; }
   for s in $SERVERS; do
-    if [ "$s" = unsigned ]; then bench_unsigned "$size"; continue; fi
+    if [ "$s" = unsigned ]; then [ "$VERIFY_ONLY" = 1 ] || bench_unsigned "$size"; continue; fi
     bench_server "$s" "$size" || log "$s on $size failed; continuing"
   done
 done
