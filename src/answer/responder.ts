@@ -10,6 +10,7 @@ import { lookup, type AdditionalSet } from './lookup.js';
 import { sections, type Sections } from './secure.js';
 import { ResponseCache, cacheKey } from './response-cache.js';
 import type { Client, Transfers } from '../transfer/transfers.js';
+import { signResponse, tsigErrorResponse, tsigRecordLength, verifyRequest } from '../transfer/tsig.js';
 
 const FLAG_QR = 0x8000;
 const FLAG_AA = 0x0400;
@@ -78,19 +79,32 @@ export class Responder {
       const zone = this.store.find(suffixKeys(q.qname), q.qtype);
       return this.transfers.answer(msg, q, zone, client, tcp).next().value ?? null;
     }
+    // Signed questions are never cached: each answer carries its own MAC.
+    if (q.tsig) return this.signedAnswer(msg, q, tcp);
     const out = this.answer(q, tcp);
     if (key !== undefined && out.cacheable) this.cache.set(key, out.wire);
     return out.wire;
   }
 
-  private answer(q: Query, tcp: boolean): { wire: Buffer; cacheable: boolean } {
+  /** RFC 8945 §5: a signed question gets a signed answer, or a TSIG error and no data. */
+  private signedAnswer(msg: Buffer, q: Query, tcp: boolean): Buffer {
+    const now = Math.floor(Date.now() / 1000);
+    const v = verifyRequest(msg, this.transfers?.keys ?? (() => undefined), now);
+    if (v.status === 'error') {
+      return tsigErrorResponse(errorResponse(msg, Rcode.NOTAUTH, q.questionEnd, q, this.opts.ednsMaxPayload), v, now);
+    }
+    if (v.status === 'none') return this.answer(q, tcp).wire;
+    return signResponse(this.answer(q, tcp, tsigRecordLength(v.key)).wire, v.key, v.mac, now);
+  }
+
+  private answer(q: Query, tcp: boolean, tsigRoom = 0): { wire: Buffer; cacheable: boolean } {
     const edns = q.edns;
     const options = edns?.nsid && this.opts.nsid ? [{ code: OPT_NSID, data: this.opts.nsid }] : [];
     const limit = tcp ? 65535 : edns ? Math.min(edns.udpSize, this.opts.ednsMaxPayload) : 512;
     const w = new MessageWriter(limit);
     let flags = FLAG_QR | (q.flags & (OPCODE_MASK | FLAG_RD | FLAG_CD));
     w.question(q.qname, q.qtype, q.qclass);
-    const reserve = edns ? optLength(options) : 0;
+    const reserve = (edns ? optLength(options) : 0) + tsigRoom;
     let compactOk = false;
     const finish = (rcode: number): Buffer => {
       if (edns) w.opt(this.opts.ednsMaxPayload, rcode >> 4, edns.dnssecOk, options, compactOk);

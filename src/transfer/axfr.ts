@@ -24,7 +24,7 @@ export interface TransferQuestion {
  */
 export function* axfrMessages(zone: Zone, q: TransferQuestion, room = 0): Generator<Buffer> {
   const flags = 0x8000 | (q.flags & 0x7900) | 0x0400; // QR, opcode, RD kept; AA
-  let w = new MessageWriter(MAX_MESSAGE - room);
+  let w = new MessageWriter(MAX_MESSAGE - room, true);
   w.question(q.qname, q.qtype, q.qclass);
   let pending = false;
   const soa = zone.soa;
@@ -41,7 +41,7 @@ export function* axfrMessages(zone: Zone, q: TransferQuestion, room = 0): Genera
         continue;
       }
       yield w.finish(q.id, flags);
-      w = new MessageWriter(MAX_MESSAGE - room);
+      w = new MessageWriter(MAX_MESSAGE - room, true);
       if (!w.rrset(1, one)) throw new Error('a record larger than a DNS message');
     }
   }

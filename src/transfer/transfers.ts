@@ -7,6 +7,7 @@ import { MessageWriter } from '../wire/writer.js';
 import type { Query } from '../wire/query.js';
 import type { Zone } from '../zone/zone.js';
 import { aclAllows, type AclEntry } from './acl.js';
+import { ZoneSigning } from '../dnssec/zone-signing.js';
 import { axfrMessages } from './axfr.js';
 import { signResponse, tsigErrorResponse, tsigRecordLength, TsigStream, verifyRequest, type TsigKey } from './tsig.js';
 
@@ -33,6 +34,11 @@ export class Transfers {
     this.policy = p;
   }
 
+  /** The TSIG keys, by name: signed questions of any kind are checked against them. */
+  get keys(): (name: Labels) => TsigKey | undefined {
+    return this.policy.keys;
+  }
+
   /**
    * The answer to an AXFR/IXFR request: a stream of messages over TCP, or one message. IXFR
    * is answered with the whole zone (RFC 1995 §4 allows it) until the journal exists.
@@ -48,8 +54,11 @@ export class Transfers {
     }
     const sign = (m: Buffer): Buffer => (verdict.status === 'ok' ? signResponse(m, verdict.key, verdict.mac, now) : m);
     const acl = zone && zone.originKey === nameKey(q.qname) ? this.policy.allow.get(zone.originKey) : undefined;
-    if (!zone || !acl || !aclAllows(acl, client.address, log.key)) {
-      const reason = !zone || zone.originKey !== nameKey(q.qname) ? 'not a zone we serve' : !acl ? 'no allow-transfer for the zone' : 'not in allow-transfer';
+    const compact = zone?.security instanceof ZoneSigning && zone.security.compactDenial;
+    if (!zone || !acl || compact || !aclAllows(acl, client.address, log.key)) {
+      const reason = !zone || zone.originKey !== nameKey(q.qname) ? 'not a zone we serve'
+        : compact ? 'compact denial zones cannot be transferred: their proofs are made per query'
+        : !acl ? 'no allow-transfer for the zone' : 'not in allow-transfer';
       this.logger.warn({ ...log, reason }, 'transfer refused');
       return [sign(short(q, zone && zone.originKey === nameKey(q.qname) ? Rcode.REFUSED : Rcode.NOTAUTH))][Symbol.iterator]();
     }

@@ -23,6 +23,8 @@ export interface Query {
   /** Offset just past the question (the question is msg[12, questionEnd)). */
   questionEnd: number;
   edns: Edns | undefined;
+  /** A TSIG record is present (RFC 8945): the answer must be verified and signed. */
+  tsig: boolean;
 }
 
 /** Why a message is answered with FORMERR; `question` when it was read before the fault. */
@@ -58,6 +60,7 @@ export function parseQuery(msg: Buffer): Query {
   const questionEnd = name.end + 4;
 
   let edns: Edns | undefined;
+  let tsig = false;
   let pos = questionEnd;
   const total = ancount + nscount + arcount;
   for (let i = 0; i < total; i++) {
@@ -73,6 +76,7 @@ export function parseQuery(msg: Buffer): Query {
     const rdlen = msg.readUInt16BE(p + 8);
     const rdEnd = p + 10 + rdlen;
     if (rdEnd > msg.length) throw new FormatError('rdata runs past the end of the message', questionEnd);
+    if (type === Type.TSIG) tsig = true;
     if (type === Type.OPT) {
       if (i < ancount + nscount) throw new FormatError('OPT outside the additional section', questionEnd);
       if (edns) throw new FormatError('more than one OPT record (RFC 6891 §6.1.1)', questionEnd);
@@ -94,5 +98,5 @@ export function parseQuery(msg: Buffer): Query {
     }
     pos = rdEnd;
   }
-  return { id, flags, opcode: (flags >> 11) & 0xf, qname: name.labels, qtype, qclass, questionEnd, edns };
+  return { id, flags, opcode: (flags >> 11) & 0xf, qname: name.labels, qtype, qclass, questionEnd, edns, tsig };
 }

@@ -56,8 +56,15 @@ export class MessageWriter {
   private added: string[] = [];
   readonly counts = [0, 0, 0, 0];
 
-  /** `limit` is the largest message this writer may produce. */
-  constructor(private readonly limit: number) {
+  /**
+   * `limit` is the largest message this writer may produce. With `exactCase`, a name is only
+   * compressed against one spelled the same way: a zone transfer must keep every name's case
+   * (RFC 4343), where an answer may take the question's.
+   */
+  constructor(
+    private readonly limit: number,
+    private readonly exactCase = false,
+  ) {
     this.buf = Buffer.allocUnsafe(Math.min(limit, 65535));
   }
 
@@ -66,7 +73,8 @@ export class MessageWriter {
     const keys: string[] = new Array(labels.length);
     let suffix = '';
     for (let i = labels.length - 1; i >= 0; i--) {
-      suffix = lowerLabel(labels[i]) + '\0' + suffix;
+      // Length-prefixed, so labels holding any byte cannot run into each other.
+      suffix = String.fromCharCode(labels[i].length) + (this.exactCase ? labels[i].toString('latin1') : lowerLabel(labels[i])) + suffix;
       keys[i] = suffix;
     }
     for (let i = 0; i < labels.length; i++) {
