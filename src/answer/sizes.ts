@@ -1,6 +1,6 @@
 // For `inkan check`: how big each answer of a zone is when nothing truncates it, so an
 // operator sees which answers pass 512 bytes (old resolvers, mail servers) or 1232 (EDNS).
-import { nameToText, type Labels } from '../wire/name.js';
+import { nameKey, nameToText, type Labels } from '../wire/name.js';
 import { Type, typeToText } from '../wire/constants.js';
 import { MessageWriter } from '../wire/writer.js';
 import type { Zone } from '../zone/zone.js';
@@ -33,7 +33,7 @@ export function oversizeAnswers(zone: Zone, limit: number, dnssec = false): Answ
   const out: AnswerSize[] = [];
   const add = (qname: Labels, qtype: number): void => {
     const bytes = size(zone, qname, qtype, dnssec);
-    if (bytes > limit) out.push({ qname: nameToText(qname), qtype: typeToText(qtype), bytes });
+    if (bytes > limit) out.push({ qname: nameToText(qname), qtype: qtype === ABSENT_TYPE ? '(NODATA)' : qtype === Type.A && qname !== zone.origin && !zone.node(nameKey(qname)) ? 'A (NXDOMAIN)' : typeToText(qtype), bytes });
   };
   for (const node of zone.ordered) {
     if (node.occluded) continue;

@@ -45,6 +45,9 @@ const PACKAGE_OF: Record<string, string> = {
   knotd: 'knot',
   dig: 'bind9-dnsutils',
   kdig: 'knot-dnsutils',
+  named: 'bind9',
+  'dnssec-verify': 'bind9-utils',
+  'ldns-verify-zone': 'ldnsutils',
 };
 
 /**
