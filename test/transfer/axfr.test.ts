@@ -432,12 +432,13 @@ describe('Transfers.answer', () => {
     expect(done!.bytes).toBe(msgs.reduce((n, m) => n + m.length, 0));
   });
 
-  it('signs every message of a stream so that the client verifies each (RFC 8945 §5.3.1)', () => {
-    const t = transfers(['127.0.0.0/8 key xfr-key'], [big, signedNsec]);
+  it.each(['hmac-sha256', 'hmac-sha512', 'hmac-sha1'] as const)('signs every message of a stream (%s) so that the client verifies each (RFC 8945 §5.3.1)', (algorithm) => {
+    const key: TsigKey = { ...KEY, algorithm, secret: randomBytes(algorithm === 'hmac-sha512' ? 64 : 32) };
+    const t = transfers(['127.0.0.0/8 key xfr-key'], [big, signedNsec], silentLogger, [key]);
     for (const zone of [big, signedNsec]) {
-      const { wire, mac } = signRequest(request(zone.originKey, 'AXFR', 7), KEY, NOW);
+      const { wire, mac } = signRequest(request(zone.originKey, 'AXFR', 7), key, NOW);
       const msgs = run(t, wire, zone, { address: '127.0.0.2', port: 1 });
-      const v = new TsigStreamVerifier(KEY, mac, 0); // 0: inkan signs every message
+      const v = new TsigStreamVerifier(key, mac, 0); // 0: inkan signs every message
       for (const m of msgs) {
         const check = v.verify(m, NOW + 1);
         expect(check.signed).toBe(true);
@@ -558,6 +559,23 @@ describe('Transfers.answer', () => {
     const req = request('secure.test', 'IXFR', 10, 0);
     const body = checkAxfr(run(t, req, signedNsec), signedNsec, req);
     expect(body[1].type, 'AXFR-style: the second record is not a SOA').not.toBe(Type.SOA);
+  });
+
+  it('answers an IXFR from a client as new as us with our SOA alone, over TCP and UDP (RFC 1995 §2)', () => {
+    const t = transfers(['127.0.0.1'], [signedNsec]);
+    const serial = signedNsec.serial;
+    for (const [clientSerial, tcp] of [
+      [serial, true],
+      [(serial + 1) >>> 0, true],
+      [serial, false],
+    ] as const) {
+      const msgs = run(t, request('secure.test', 'IXFR', 11, clientSerial), signedNsec, LOCAL, tcp);
+      expect(msgs.length, `serial ${clientSerial} over ${tcp ? 'TCP' : 'UDP'}`).toBe(1);
+      const m = readMessage(msgs[0]);
+      expect(m.rcode).toBe(0);
+      expect(m.answers.map((r) => r.type), `serial ${clientSerial} over ${tcp ? 'TCP' : 'UDP'}`).toEqual([Type.SOA]);
+      expect(m.answers[0].rdata.readUInt32BE(m.answers[0].rdata.length - 20)).toBe(serial);
+    }
   });
 
   it('answers AXFR over UDP with FORMERR and no data', () => {
