@@ -274,8 +274,12 @@ run_best() {
     if [ -z "$best" ] || [ "${QPS[$key#$r]}" -gt "${QPS[$best]}" ]; then best="$key#$r"; fi
   done
   QPS[$key]=${QPS[$best]}; LOST[$key]=${LOST[$best]}; AVG[$key]=${AVG[$best]}; MAX[$key]=${MAX[$best]}
-  OTHER[$key]=${OTHER[$best]}
+  OTHER[$key]=${OTHER[$best]}; SCPU[$key]=${SCPU[$best]}
 }
+
+# Queries answered per CPU-second the server used: less sensitive to sharing the CPU
+# with other work than q/s (though dnsperf may still be starved).
+per_cpu() { awk -v q="${QPS[$1]:-0}" -v c="${SCPU[$1]:-0}" 'BEGIN { if (c > 0) printf "%.0f", q * 100 / c; else printf "-" }'; }
 
 bench_server() {
   local name=$1 size=$2 zone="$HERE/data/$size/bench.test.zone" port w
@@ -332,14 +336,14 @@ ratio() { awk -v a="${1:-0}" -v b="${2:-0}" 'BEGIN { if (b > 0) printf "%.2f", a
 {
   echo
   echo "## summary (queries/s; lost %; avg/max latency ms)"
-  printf '%-6s %-6s %-7s %10s %8s %9s %9s %7s\n' size load server qps lost% avg_ms max_ms other%
+  printf '%-6s %-6s %-7s %10s %8s %9s %9s %7s %11s\n' size load server qps lost% avg_ms max_ms other% q/cpu-s
   for size in $SIZES; do
     for w in $WORKLOADS; do
       for s in $SERVERS; do
         k="$s/$size/$w"
         if [ "$s" = bare ]; then k="bare/${SIZES%% *}/$w"; fi
         [ -n "${QPS[$k]:-}" ] || continue
-        printf '%-6s %-6s %-7s %10s %8s %9s %9s %7s\n' "$size" "$w" "$s" "${QPS[$k]}" "${LOST[$k]}" "${AVG[$k]}" "${MAX[$k]}" "${OTHER[$k]}"
+        printf '%-6s %-6s %-7s %10s %8s %9s %9s %7s %11s\n' "$size" "$w" "$s" "${QPS[$k]}" "${LOST[$k]}" "${AVG[$k]}" "${MAX[$k]}" "${OTHER[$k]}" "$(per_cpu "$k")"
       done
       k="inkan/$size/$w@50%"
       if [ -n "${QPS[$k]:-}" ]; then
@@ -351,13 +355,16 @@ ratio() { awk -v a="${1:-0}" -v b="${2:-0}" 'BEGIN { if (b > 0) printf "%.2f", a
   if [[ " $SERVERS " == *" inkan "* ]]; then
     echo
     echo "## ratios (targets: mix >= 0.50x NSD, flood >= 0.25x NSD)"
-    printf '%-6s %-6s %10s %11s %11s\n' size load inkan/NSD inkan/Knot inkan/bare
+    echo "(per-CPU: the same ratios of queries per server CPU-second)"
+    printf '%-6s %-6s %10s %11s %11s %14s %15s\n' size load inkan/NSD inkan/Knot inkan/bare per-CPU/NSD per-CPU/Knot
     for size in $SIZES; do
       for w in $WORKLOADS; do
-        printf '%-6s %-6s %10s %11s %11s\n' "$size" "$w" \
+        printf '%-6s %-6s %10s %11s %11s %14s %15s\n' "$size" "$w" \
           "$(ratio "${QPS[inkan/$size/$w]:-0}" "${QPS[nsd/$size/$w]:-0}")" \
           "$(ratio "${QPS[inkan/$size/$w]:-0}" "${QPS[knot/$size/$w]:-0}")" \
-          "$(ratio "${QPS[inkan/$size/$w]:-0}" "${QPS[bare/${SIZES%% *}/$w]:-0}")"
+          "$(ratio "${QPS[inkan/$size/$w]:-0}" "${QPS[bare/${SIZES%% *}/$w]:-0}")" \
+          "$(ratio "$(per_cpu "inkan/$size/$w")" "$(per_cpu "nsd/$size/$w")")" \
+          "$(ratio "$(per_cpu "inkan/$size/$w")" "$(per_cpu "knot/$size/$w")")"
       done
     done
   fi

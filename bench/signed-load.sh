@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Signed UDP load: dnsperf q/s with DO=1 (dnsperf -D) for the realistic mix and the
 # random-subdomain flood, against
-#   inkan   online signing (signature cache warmed: background signing done + one warm-up pass)
+#   inkan   online signing, warm: its background signing done, then one warm-up pass over
+#           the whole mix file with DO=1 (dnsperf -n 1; fills the response cache too)
 #   knot    Knot DNS with mod-onlinesign (signs each answer online, its own key)
 #   pdns    PowerDNS Authoritative, bind backend + bind-dnssec-db, live signing (secure-zone)
 #   nsd     NSD serving a copy pre-signed with ldns-signzone (the ceiling: nothing signed online)
@@ -17,7 +18,10 @@
 #   --servers LIST [unsigned inkan knot pdns nsd]       --workloads LIST [mix flood]
 #   --algorithm 13|15 [13]  every server's signing algorithm (NSD's pre-signed copy too)
 #   --denial nsec|nsec3 [nsec]  inkan, PowerDNS and the NSD copy (Knot onlinesign: NSEC only)
-#   --repeat N [1]          runs per cell, the best kept   --warm S [= duration] inkan warm-up pass
+#   --repeat N [1]          runs per cell, the best kept (flood repeats start at another
+#                           place in the flood file, so no name is asked twice of one server)
+#   --warm S [120]          upper bound of inkan's warm-up pass (one pass over the mix file)
+#   --warm-all              give every server that warm-up pass, not only inkan
 #   --clients N [16] --outstanding N [1000]                dnsperf -c / -q
 #   --ready-timeout S [600] a server may take this long to load (and inkan to sign)
 #   --no-build              use dist/ as it is            --out FILE [bench/results/signed-load-*.txt]
@@ -34,7 +38,7 @@ set -u -o pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
 DURATION=15; SIZES="10k"; SERVERS="unsigned inkan knot pdns nsd"; WORKLOADS="mix flood"
-ALG=13; DENIAL=nsec; REPEAT=1; WARM=""; CLIENTS=16; OUTSTANDING=1000; READY_TIMEOUT=600
+ALG=13; DENIAL=nsec; REPEAT=1; WARM=120; WARM_ALL=0; CLIENTS=16; OUTSTANDING=1000; READY_TIMEOUT=600
 BUILD=1; VERIFY_ONLY=0; SERVER_CPU=0; CLIENT_CPU=1; ADDR=127.0.0.1
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 OUT="$HERE/results/signed-load-$STAMP.txt"
@@ -48,18 +52,18 @@ while [ $# -gt 0 ]; do
     --denial) DENIAL=$2; shift;;
     --repeat) REPEAT=$2; shift;;
     --warm) WARM=$2; shift;;
+    --warm-all) WARM_ALL=1;;
     --clients) CLIENTS=$2; shift;;
     --outstanding) OUTSTANDING=$2; shift;;
     --ready-timeout) READY_TIMEOUT=$2; shift;;
     --no-build) BUILD=0;;
     --verify-only) VERIFY_ONLY=1;;
     --out) OUT=$2; shift;;
-    -h|--help) sed -n '2,33p' "$0"; exit 0;;
+    -h|--help) sed -n '2,38p' "$0"; exit 0;;
     *) echo "unknown option $1" >&2; exit 2;;
   esac
   shift
 done
-WARM=${WARM:-$DURATION}
 case $ALG in 13) ALGNAME=ECDSAP256SHA256; KNOTALG=ecdsap256sha256; PDNSALG=ecdsa256;;
              15) ALGNAME=ED25519; KNOTALG=ed25519; PDNSALG=ed25519;;
              *) echo "--algorithm: 13 or 15" >&2; exit 2;; esac
@@ -359,10 +363,23 @@ run_dnsperf() {
     "${AVG[$key]}" "$(cut -d' ' -f1 /proc/loadavg)" "${RCODES[$key]}" | tee -a "$OUT" >&2
 }
 
+# The flood file rotated to start at line FROM (cached in TMP): a repeated flood run against the
+# same server must ask new names, or it measures the response cache, not the flood.
+rotated() {
+  local file=$1 from=$2 out="$TMP/flood-$(basename "$(dirname "$1")")-$2.txt"
+  [ -s "$out" ] || { tail -n +"$from" "$file"; head -n $((from - 1)) "$file"; } >"$out"
+  echo "$out"
+}
+
 run_best() {  # KEY FILE PORT [args]: REPEAT runs, KEY keeps the one with the most q/s
-  local key=$1 file=$2 port=$3 r best=""; shift 3
+  local key=$1 file=$2 port=$3 r best="" f lines; shift 3
   for r in $(seq 1 "$REPEAT"); do
-    run_dnsperf "$key#$r" "$file" "$port" "$@"
+    f=$file
+    if [[ $file == *queries-flood.txt ]] && [ "$r" -gt 1 ]; then
+      lines=$(wc -l <"$file")
+      f=$(rotated "$file" $(( (r - 1) * lines / REPEAT + 1 )))
+    fi
+    run_dnsperf "$key#$r" "$f" "$port" "$@"
     if [ -z "$best" ] || [ "${QPS[$key#$r]}" -gt "${QPS[$best]}" ]; then best="$key#$r"; fi
   done
   QPS[$key]=${QPS[$best]}; LOST[$key]=${LOST[$best]}; AVG[$key]=${AVG[$best]}; RCODES[$key]=${RCODES[$best]}
@@ -381,10 +398,10 @@ bench_server() {
     log "$name: DO=1 answers are not signed; not measured"; stop_server; return 1
   fi
   if [ "$VERIFY_ONLY" = 1 ]; then stop_server; return 0; fi
-  if [ "$name" = inkan ] && [[ " $WORKLOADS " == *" mix "* ]]; then
-    log "inkan: warm-up pass, mix with DO=1 for ${WARM}s (not recorded)"
+  if [ "$name" = inkan ] || [ "$WARM_ALL" = 1 ]; then
+    log "$name: warm-up pass, the whole mix file once with DO=1, at most ${WARM}s (not recorded)"
     local d=$DURATION; DURATION=$WARM
-    run_dnsperf "warm-up/inkan/$size/mix" "$HERE/data/$size/queries-mix.txt" "$port" -D
+    run_dnsperf "warm-up/$name/$size/mix" "$HERE/data/$size/queries-mix.txt" "$port" -D -n 1
     DURATION=$d
   fi
   for w in $WORKLOADS; do
@@ -393,21 +410,26 @@ bench_server() {
   stop_server
 }
 
-# inkan unsigned (no dnssec, DO=0): bench/load.sh itself, with the same dnsperf parameters and
-# one run more than --repeat: load.sh keeps the best run, so its first run is the warm-up pass
-# (response cache filled), as inkan's signed runs get one.
+# inkan unsigned (no dnssec, DO=0): bench/load.sh itself, with the same dnsperf parameters.
+# mix: one run more than --repeat; load.sh keeps the best run, so its first run is the warm-up
+# pass (response cache filled), as inkan's signed runs get one. flood: one run (load.sh repeats
+# a flood from the same first line, so a second run would be answered from the response cache).
 bench_unsigned() {
-  local size=$1 out="$TMP/load-$size.txt" w
-  show "SIZES=$size SERVERS=inkan WORKLOADS=\"$WORKLOADS\" DURATION=$DURATION CLIENTS=$CLIENTS" \
-       "OUTSTANDING=$OUTSTANDING THREADS=1 REPEAT=$((REPEAT + 1)) HALF=0 BUILD=0 READY_TIMEOUT=$READY_TIMEOUT" \
-       "SERVER_CPU=$SERVER_CPU CLIENT_CPU=$CLIENT_CPU OUT=$out bash $HERE/load.sh"
-  SIZES=$size SERVERS=inkan WORKLOADS="$WORKLOADS" DURATION=$DURATION CLIENTS=$CLIENTS \
-    OUTSTANDING=$OUTSTANDING THREADS=1 REPEAT=$((REPEAT + 1)) HALF=0 BUILD=0 READY_TIMEOUT=$READY_TIMEOUT \
-    SERVER_CPU=$SERVER_CPU CLIENT_CPU=$CLIENT_CPU OUT=$out \
-    timeout -k 10 $(( (DURATION + 40) * (REPEAT + 1) * 2 + READY_TIMEOUT )) bash "$HERE/load.sh" >/dev/null 2>"$TMP/load-$size.err" \
-    || { log "load.sh failed:"; tail -5 "$TMP/load-$size.err" >&2; }
+  local size=$1 w n out
+  for w in $WORKLOADS; do
+    out="$TMP/load-$size-$w.txt"; n=$((REPEAT + 1)); [ "$w" = flood ] && n=1
+    show "SIZES=$size SERVERS=inkan WORKLOADS=$w DURATION=$DURATION CLIENTS=$CLIENTS" \
+         "OUTSTANDING=$OUTSTANDING THREADS=1 REPEAT=$n HALF=0 BUILD=0 READY_TIMEOUT=$READY_TIMEOUT" \
+         "SERVER_CPU=$SERVER_CPU CLIENT_CPU=$CLIENT_CPU OUT=$out bash $HERE/load.sh"
+    SIZES=$size SERVERS=inkan WORKLOADS=$w DURATION=$DURATION CLIENTS=$CLIENTS \
+      OUTSTANDING=$OUTSTANDING THREADS=1 REPEAT=$n HALF=0 BUILD=0 READY_TIMEOUT=$READY_TIMEOUT \
+      SERVER_CPU=$SERVER_CPU CLIENT_CPU=$CLIENT_CPU OUT=$out \
+      timeout -k 10 $(( (DURATION + 40) * n + READY_TIMEOUT )) bash "$HERE/load.sh" >/dev/null 2>"$TMP/load-$size.err" \
+      || { log "load.sh failed:"; tail -5 "$TMP/load-$size.err" >&2; }
+  done
   # load.sh summary rows: size load server qps lost% avg_ms max_ms other%
   for w in $WORKLOADS; do
+    out="$TMP/load-$size-$w.txt"
     local row; row=$(awk -v s="$size" -v w="$w" '$1 == s && $2 == w && $3 == "inkan"' "$out" 2>/dev/null | tail -1)
     [ -n "$row" ] || continue
     local key="unsigned/$size/$w"
