@@ -104,9 +104,9 @@ for size in $SIZES; do
     timed "inkan/$size/$alg" node "$HERE/sign-zone.mjs" --zone "$zone" --algorithm "$alg" --denial nsec \
       --threads "$THREADS" --keys-dir "$d/inkan"
     timed "ldns/$size/$alg" taskset -c "$CPU" ldns-signzone -o bench.test. -f "$d/ldns.signed" "$zone" "$lkey"
-    timed "bind1/$size/$alg" taskset -c "$CPU" dnssec-signzone -S -z -P -O full -n 1 -K "$d/bind" -o bench.test. \
+    timed "bind1/$size/$alg" taskset -c "$CPU" dnssec-signzone -S -z -P -O full -n 1 -d "$d" -K "$d/bind" -o bench.test. \
       -f "$d/bind1.signed" "$zone"
-    timed "bind2/$size/$alg" dnssec-signzone -S -z -P -O full -n 2 -K "$d/bind" -o bench.test. \
+    timed "bind2/$size/$alg" dnssec-signzone -S -z -P -O full -n 2 -d "$d" -K "$d/bind" -o bench.test. \
       -f "$d/bind2.signed" "$zone"
     # The same number of signatures everywhere, or the comparison is off.
     for f in ldns.signed bind1.signed bind2.signed; do
