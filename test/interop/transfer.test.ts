@@ -42,7 +42,7 @@ import { udpExchange } from './helpers/raw.js';
 import { FIXTURES } from './helpers/servers.js';
 import { checkTools, describeWithTools } from './helpers/tools.js';
 import { locateTsig, signRequest, TsigError, TsigStreamVerifier, type TsigKey } from '../../src/transfer/tsig.js';
-import { parseName, readName } from '../../src/wire/name.js';
+import { nameToWire, parseName, readName } from '../../src/wire/name.js';
 
 const tools = checkTools(['named', 'nsd', 'dig', 'kdig', 'dnssec-verify', 'ldns-verify-zone']);
 
@@ -93,6 +93,26 @@ function answerTypes(m: Buffer): number[] {
   }
   return types;
 }
+/** The SOA record (owner, type, class, TTL, rdata with names decompressed) first or last in a message's answers. */
+function soaRecord(m: Buffer, which: 'first' | 'last'): Buffer {
+  let off = 12;
+  for (let i = 0; i < m.readUInt16BE(4); i++) off = readName(m, off).end + 4;
+  const found: Buffer[] = [];
+  for (let i = 0; i < m.readUInt16BE(6); i++) {
+    const n = readName(m, off);
+    const rdStart = n.end + 10;
+    if (m.readUInt16BE(n.end) === 6) {
+      const mname = readName(m, rdStart);
+      const rname = readName(m, mname.end);
+      found.push(Buffer.concat([nameToWire(n.labels), m.subarray(n.end, n.end + 8), nameToWire(mname.labels), nameToWire(rname.labels), m.subarray(rname.end, rname.end + 20)]));
+    }
+    off = rdStart + m.readUInt16BE(n.end + 8);
+  }
+  const r = which === 'first' ? found[0] : found.at(-1);
+  if (!r) throw new Error(`no SOA in the ${which} message`);
+  return r;
+}
+
 const endsTransfer = (_m: Buffer, all: Buffer[]) => all.flatMap(answerTypes).filter((t) => t === 6).length >= 2;
 
 function axfrRequest(zone: string, id = 0x5150): Buffer {
@@ -301,6 +321,26 @@ describeWithTools(tools, 'AXFR from inkan (hidden primary) to BIND and NSD secon
       const types = msgs.flatMap(answerTypes);
       expect(types[0]).toBe(6);
       expect(types.at(-1)).toBe(6);
+      expect(types.filter((t) => t === 6).length).toBe(2);
+      // SOA first and last: the same record, byte for byte once decompressed
+      const first = soaRecord(msgs[0]!, 'first');
+      const last = soaRecord(msgs.at(-1)!, 'last');
+      expect(last.equals(first)).toBe(true);
+    });
+
+    it('answers IXFR (dig -y) from an older serial with the whole zone, and from our serial with one SOA (RFC 1995 §2, §4)', async () => {
+      const ixfr = (serial: number) =>
+        run(digPath(), ['@127.0.0.1', '-p', String(primary.port), '-y', DIG_KEY, 'xfr3.test', `IXFR=${serial}`, '+time=5', '+tries=1']);
+      const older = await ixfr(SERIAL - 1);
+      expect(older.out).not.toMatch(/Transfer failed|Couldn't verify|tsig verify failure/i);
+      const full = xfrRecords(older.out);
+      const axfr = xfrRecords((await primaryAxfr('xfr3.test')).out);
+      // AXFR-style: SOA, the zone, SOA (dig's AXFR above was +onesoa)
+      expect(full.length).toBe(axfr.length + 1);
+      expect(sortedTexts(full.slice(0, -1))).toEqual(sortedTexts(axfr));
+      const current = await ixfr(SERIAL);
+      expect(current.out).not.toMatch(/Transfer failed|Couldn't verify|tsig verify failure/i);
+      expect(xfrRecords(current.out).map((r) => r.type), 'up to date: our SOA alone').toEqual(['SOA']);
     });
 
     it('answers a TSIG-signed SOA query (a secondary\'s refresh) with a signed answer (RFC 8945 §5.3)', async () => {
