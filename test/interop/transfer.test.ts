@@ -401,7 +401,7 @@ describeWithTools(tools, 'AXFR from inkan (hidden primary) to BIND and NSD secon
 
     it('answers a request signed 1000 s in the past NOTAUTH with BADTIME (logged, nothing sent)', async () => {
       let msgs: Buffer[] = [];
-      let mac = Buffer.alloc(0);
+      let mac: Buffer = Buffer.alloc(0);
       const skewed = now() - 1000;
       await refusedAndLogged('transfer refused: TSIG', (j) => j.client === '127.0.0.1' && j.zone === 'xfr3.test.' && /time signed/.test(String(j.reason)), async () => {
         const signed = signRequest(axfrRequest('xfr3.test'), TSIG_KEY, skewed);

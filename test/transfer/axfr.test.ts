@@ -276,7 +276,7 @@ function checkAxfr(msgs: Buffer[], zone: Zone, req: Buffer, opts: { tsig?: boole
   return body;
 }
 
-const DNSSEC_TYPES = new Set([Type.RRSIG, Type.NSEC, Type.NSEC3, Type.DNSKEY, Type.NSEC3PARAM, Type.CDS, Type.CDNSKEY]);
+const DNSSEC_TYPES = new Set<number>([Type.RRSIG, Type.NSEC, Type.NSEC3, Type.DNSKEY, Type.NSEC3PARAM, Type.CDS, Type.CDNSKEY]);
 
 function base32hex(b: Buffer): string {
   const alphabet = '0123456789abcdefghijklmnopqrstuv';
@@ -366,8 +366,8 @@ describe('axfrMessages', () => {
     const req = request('big.test', 'AXFR');
     const got: string[] = [];
     for (const m of axfrMessages(big, parseQuery(req))) {
-      for (const a of packet.decode(m).answers ?? []) {
-        const d = a.data as unknown;
+      for (const a of (packet.decode(m).answers ?? []) as unknown as { name: string; type: string; ttl: number; data: unknown }[]) {
+        const d = a.data;
         let value: string;
         if (a.type === 'TXT') value = (d as Buffer[]).map((b) => b.toString()).join('');
         else if (a.type === 'SOA') {

@@ -325,7 +325,7 @@ export async function startTsigShim(inkanPort: number, keys: TsigKey[]): Promise
       up.close();
       const now = Math.floor(Date.now() / 1000);
       const v = verifyRequest(req, ring, now);
-      let out = answer;
+      let out: Buffer = answer;
       if (v.status === 'ok' && locateTsig(answer).kind === 'none') {
         out = signResponse(answer, v.key, v.mac, now);
         shim.signed++;
