@@ -72,7 +72,7 @@ mkdir -p "$HERE/results"
 
 TMP=$(mktemp -d /tmp/inkan-signed-load.XXXXXX)
 SERVER_PID=""
-declare -A QPS LOST AVG RCODES
+declare -A QPS LOST AVG RCODES SCPU
 
 log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
 show() { echo "+ $*" | tee -a "$OUT" >&2; }   # the exact command line, before running it
@@ -93,6 +93,17 @@ stop_server() {
   SERVER_PID=""
 }
 cleanup() { stop_server; rm -rf "$TMP"; }
+# CPU ticks (user+system) used so far by a process and its children (NSD forks a worker).
+cpu_ticks() {
+  local total=0 p
+  for p in $1 $(descendants "$1"); do
+    [ -r "/proc/$p/stat" ] || continue
+    total=$((total + $(sed 's/.*) //' "/proc/$p/stat" | awk '{print $12 + $13}')))
+  done
+  echo "$total"
+}
+# Queries answered per CPU-second the server used (less sensitive to a busy machine than q/s).
+per_cpu() { awk -v q="${QPS[$1]:-0}" -v c="${SCPU[$1]:-0}" 'BEGIN { if (c > 0) printf "%.0f", q * 100 / c; else printf "-" }'; }
 trap cleanup EXIT
 trap 'log "interrupted"; exit 130' INT TERM
 
@@ -348,9 +359,15 @@ run_dnsperf() {
   local res="$TMP/dnsperf-${key//[\/@%#]/_}.txt"
   show taskset -c "$CLIENT_CPU" dnsperf -s "$ADDR" -p "$port" -d "$file" -l "$DURATION" \
     -c "$CLIENTS" -q "$OUTSTANDING" -T 1 -t 2 "$@"
+  local t0 t1 w0 w1
+  t0=$(cpu_ticks "$SERVER_PID"); w0=$(date +%s.%N)
   timeout -k 5 $((DURATION + 30)) taskset -c "$CLIENT_CPU" \
     dnsperf -s "$ADDR" -p "$port" -d "$file" -l "$DURATION" -c "$CLIENTS" -q "$OUTSTANDING" -T 1 -t 2 "$@" \
     >"$res" 2>&1
+  t1=$(cpu_ticks "$SERVER_PID"); w1=$(date +%s.%N)
+  # Server CPU over the run, in % of one core (wall time measured: a warm-up pass may end early).
+  SCPU[$key]=$(awk -v a="$t0" -v b="$t1" -v c="$(getconf CLK_TCK)" -v x="$w0" -v y="$w1" \
+    'BEGIN {printf "%.0f", (b - a) / c / (y - x) * 100}')
   QPS[$key]=$(awk '/Queries per second:/ {printf "%.0f", $4}' "$res")
   LOST[$key]=$(awk '/Queries lost:/ {gsub(/[()%]/, "", $4); print $4}' "$res")
   AVG[$key]=$(awk '/Average Latency/ {printf "%.2f", $4 * 1000}' "$res")
@@ -359,8 +376,8 @@ run_dnsperf() {
     log "dnsperf gave no result for $key:"; tail -5 "$res" >&2
     QPS[$key]=0; LOST[$key]=100; AVG[$key]=-
   fi
-  printf '%-28s %8s q/s  lost %6s%%  avg %7s ms  load %s  [%s]\n' "$key" "${QPS[$key]}" "${LOST[$key]}" \
-    "${AVG[$key]}" "$(cut -d' ' -f1 /proc/loadavg)" "${RCODES[$key]}" | tee -a "$OUT" >&2
+  printf '%-28s %8s q/s  lost %6s%%  avg %7s ms  server CPU %3s%%  load %s  [%s]\n' "$key" "${QPS[$key]}" \
+    "${LOST[$key]}" "${AVG[$key]}" "${SCPU[$key]}" "$(cut -d' ' -f1 /proc/loadavg)" "${RCODES[$key]}" | tee -a "$OUT" >&2
 }
 
 # The flood file rotated to start at line FROM (cached in TMP): a repeated flood run against the
@@ -383,6 +400,7 @@ run_best() {  # KEY FILE PORT [args]: REPEAT runs, KEY keeps the one with the mo
     if [ -z "$best" ] || [ "${QPS[$key#$r]}" -gt "${QPS[$best]}" ]; then best="$key#$r"; fi
   done
   QPS[$key]=${QPS[$best]}; LOST[$key]=${LOST[$best]}; AVG[$key]=${AVG[$best]}; RCODES[$key]=${RCODES[$best]}
+  SCPU[$key]=${SCPU[$best]}
 }
 
 bench_server() {
@@ -433,7 +451,10 @@ bench_unsigned() {
     local row; row=$(awk -v s="$size" -v w="$w" '$1 == s && $2 == w && $3 == "inkan"' "$out" 2>/dev/null | tail -1)
     [ -n "$row" ] || continue
     local key="unsigned/$size/$w"
-    read -r _ _ _ QPS[$key] LOST[$key] AVG[$key] _ <<<"$row"
+    local qpc
+    read -r _ _ _ QPS[$key] LOST[$key] AVG[$key] _ _ qpc _ <<<"$row"
+    # load.sh prints queries per server CPU-second; keep it as a CPU % for per_cpu.
+    SCPU[$key]=$(awk -v q="${QPS[$key]}" -v p="${qpc:-}" 'BEGIN { if (p + 0 > 0) printf "%.0f", q * 100 / p }')
     RCODES[$key]=$(grep "^inkan/$size/$w#" "$out" | tail -1 | sed 's/.*\[\(.*\)\]$/\1/')
     printf '%-28s %8s q/s  lost %6s%%  avg %7s ms  (bench/load.sh, DO=0)  [%s]\n' "$key" "${QPS[$key]}" \
       "${LOST[$key]}" "${AVG[$key]}" "${RCODES[$key]}" | tee -a "$OUT" >&2
@@ -477,25 +498,30 @@ ratio() { awk -v a="${1:-0}" -v b="${2:-0}" 'BEGIN { if (a > 0 && b > 0) printf 
 {
   echo
   echo "## summary: DO=1 queries/s (unsigned: inkan without dnssec, DO=0), lost %, avg latency ms"
-  printf '%-6s %-6s %-9s %10s %8s %9s   %s\n' size load server qps lost% avg_ms rcodes
+  printf '%-6s %-6s %-9s %10s %8s %9s %6s %9s   %s\n' size load server qps lost% avg_ms cpu% q/cpu-s rcodes
   for size in $SIZES; do
     for w in $WORKLOADS; do
       for s in $SERVERS; do
         k="$s/$size/$w"
         [ -n "${QPS[$k]:-}" ] || continue
         r=$(grep -o '[A-Z]* [0-9]* ([0-9.]*%)' <<<"${RCODES[$k]:-}" | awk '{printf "%s%s ", $1, $3}')
-        printf '%-6s %-6s %-9s %10s %8s %9s   %s\n' "$size" "$w" "$s" "${QPS[$k]}" "${LOST[$k]}" "${AVG[$k]}" "$r"
+        printf '%-6s %-6s %-9s %10s %8s %9s %6s %9s   %s\n' "$size" "$w" "$s" "${QPS[$k]}" "${LOST[$k]}" "${AVG[$k]}" \
+          "${SCPU[$k]:--}" "$(per_cpu "$k")" "$r"
       done
     done
   done
   echo
   echo "## ratios (targets: inkan DO=1 mix >= 0.90x inkan unsigned mix; inkan DO=1 flood >= 3x PowerDNS)"
-  printf '%-6s %-6s %15s %11s %11s %10s\n' size load inkan/unsigned inkan/pdns inkan/knot inkan/nsd
+  echo "(q/cpu-s: the same ratios of queries per server CPU-second, less sensitive to a busy machine)"
+  printf '%-6s %-6s %-6s %15s %11s %11s %10s\n' size load of inkan/unsigned inkan/pdns inkan/knot inkan/nsd
   for size in $SIZES; do
     for w in $WORKLOADS; do
       i=${QPS[inkan/$size/$w]:-0}
-      printf '%-6s %-6s %15s %11s %11s %10s\n' "$size" "$w" "$(ratio "$i" "${QPS[unsigned/$size/$w]:-0}")" \
+      printf '%-6s %-6s %-6s %15s %11s %11s %10s\n' "$size" "$w" q/s "$(ratio "$i" "${QPS[unsigned/$size/$w]:-0}")" \
         "$(ratio "$i" "${QPS[pdns/$size/$w]:-0}")" "$(ratio "$i" "${QPS[knot/$size/$w]:-0}")" "$(ratio "$i" "${QPS[nsd/$size/$w]:-0}")"
+      i=$(per_cpu "inkan/$size/$w")
+      printf '%-6s %-6s %-6s %15s %11s %11s %10s\n' "$size" "$w" q/cpu-s "$(ratio "$i" "$(per_cpu "unsigned/$size/$w")")" \
+        "$(ratio "$i" "$(per_cpu "pdns/$size/$w")")" "$(ratio "$i" "$(per_cpu "knot/$size/$w")")" "$(ratio "$i" "$(per_cpu "nsd/$size/$w")")"
     done
   done
   echo "# load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
