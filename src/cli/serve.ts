@@ -15,6 +15,7 @@ import { ZoneSigning } from '../dnssec/zone-signing.js';
 import { Transfers, type TransferPolicy } from '../transfer/transfers.js';
 import { keyring } from '../transfer/tsig-key.js';
 import { Notifier } from '../transfer/notify.js';
+import { ServedZones } from '../server/served.js';
 import type { Zone } from '../zone/zone.js';
 
 /**
@@ -43,10 +44,23 @@ export async function serve(configPath: string): Promise<number> {
   logLoaded(logger, first);
   let zones = first.zones;
 
-  const responder = new Responder(new ZoneStore([...zones.values()]), answerOptions(config));
+  const notifier = new Notifier(logger);
+  // What the store serves: each loaded version under its policy's serial, signed as of the
+  // current signing epoch. A new epoch swaps in new versions, like a reload does.
+  let current = config;
+  const served = new ServedZones(config.stateDir, logger, (changed) => publish(changed));
+  const responder = new Responder(new ZoneStore([]), answerOptions(config));
   const transfers = new Transfers(transferPolicy(config), logger);
   responder.transfers = transfers;
-  const notifier = new Notifier(logger);
+  const signings = (list: readonly Zone[]): ZoneSigning[] => list.flatMap((z) => (z.security instanceof ZoneSigning ? [z.security] : []));
+  const publish = (fresh: Zone[]): void => {
+    const all = served.zones();
+    responder.setStore(new ZoneStore(all));
+    void background.track(signings(fresh), signings(all));
+    notifyFresh(notifier, current, fresh);
+  };
+  const firstServed = served.update(config.zones, zones);
+  responder.setStore(new ZoneStore(served.zones()));
   let server: RunningServer;
   try {
     server = await startServer(serverOptions(config, responder, logger));
@@ -55,9 +69,7 @@ export async function serve(configPath: string): Promise<number> {
     return 1;
   }
   logger.info({ addresses: server.addresses(), zones: zones.size, config: config.file }, 'listening');
-  const signedNow = (): ZoneSigning[] => [...zones.values()].flatMap((z) => (z.security instanceof ZoneSigning ? [z.security] : []));
-  void background.track(first.signed, signedNow());
-  notifyChanged(notifier, config, zones, undefined);
+  publish(firstServed);
 
   const reload = (): void => {
     let next: Config;
@@ -71,15 +83,13 @@ export async function serve(configPath: string): Promise<number> {
     }
     for (const part of needsRestart(config, next)) logger.warn({ setting: part }, 'setting changed; it takes effect after a restart');
     logger.level = next.log.level;
-    const before = zones;
     const result = loadZones(next.zones, zones, { ...signing, keysDir: next.keysDir });
     logZoneFailures(logger, result.failures);
     logLoaded(logger, result);
     zones = result.zones;
-    responder.setStore(new ZoneStore([...zones.values()]));
+    current = next;
     transfers.setPolicy(transferPolicy(next));
-    notifyChanged(notifier, next, zones, before);
-    void background.track(result.signed, signedNow());
+    publish(served.update(next.zones, zones));
     logger.info({ zones: zones.size, failed: result.failures.length }, 'reloaded');
   };
 
@@ -104,6 +114,7 @@ export async function serve(configPath: string): Promise<number> {
       stopping = true;
       logger.info({ signal }, 'stopping');
       notifier.close();
+      served.close();
       void Promise.all([server.close(), background.close()]).then(() => {
         logger.info('stopped');
         resolve(0);
@@ -156,15 +167,10 @@ function transferPolicy(config: Config): TransferPolicy {
   };
 }
 
-/** NOTIFY the secondaries of every zone whose serial is new (all of them at start). */
-function notifyChanged(notifier: Notifier, config: Config, zones: ReadonlyMap<string, Zone>, before: ReadonlyMap<string, Zone> | undefined): void {
-  for (const zc of config.zones) {
-    if (zc.notify.length === 0) continue;
-    const key = zoneKey(zc.name);
-    const zone = zones.get(key);
-    if (!zone) continue;
-    const old = before?.get(key);
-    if (old && old.serial === zone.serial) continue;
-    notifier.notify(zone, zc.notify);
+/** NOTIFY the secondaries of each newly served version. */
+function notifyFresh(notifier: Notifier, config: Config, fresh: readonly Zone[]): void {
+  for (const zone of fresh) {
+    const zc = config.zones.find((z) => zoneKey(z.name) === zone.originKey);
+    if (zc && zc.notify.length) notifier.notify(zone, zc.notify);
   }
 }

@@ -4,6 +4,7 @@ import { LineCounter, isNode, parseDocument, type Node } from 'yaml';
 import { parseAclEntry, type AclEntry } from '../transfer/acl.js';
 import { keyFromConfig, TsigKeyError, type TsigKey } from '../transfer/tsig-key.js';
 import type { NotifyTarget } from '../transfer/notify.js';
+import { SERIAL_POLICIES, type SerialPolicy } from '../zone/serial.js';
 import { nameKey, parseName } from '../wire/name.js';
 import { parseListenAddress, formatListenAddress } from './address.js';
 import { parseDuration } from './duration.js';
@@ -17,7 +18,7 @@ import {
 
 const TOP_KEYS = [
   'listen', 'zones', 'edns-max-payload', 'nsid', 'additional-targets', 'response-cache-entries', 'tcp', 'log',
-  'keys-dir', 'signature-cache-size', 'tsig-keys',
+  'keys-dir', 'signature-cache-size', 'tsig-keys', 'state-dir',
 ] as const;
 
 /** Reads and validates a config file. Throws ConfigError listing every problem found. */
@@ -58,7 +59,12 @@ export function parseConfig(text: string, path: string): Config {
     keysDir: resolve(dir, DEFAULTS.keysDir),
     signatureCacheBytes: DEFAULTS.signatureCacheBytes,
     tsigKeys: readTsigKeys(r, get('tsig-keys')),
+    stateDir: resolve(dir, DEFAULTS.stateDir),
   };
+  if (top?.has('state-dir')) {
+    const d = r.string(get('state-dir'), 'state-dir');
+    if (d) config.stateDir = resolve(dir, d);
+  }
   const known = new Map(config.tsigKeys.map((k) => [nameKey(k.name), k]));
   config.zones.forEach((z, i) => {
     for (const e of z.allowTransfer) {
@@ -132,7 +138,7 @@ function readZones(r: NodeReader, node: YamlNode, dir: string): ZoneConfig[] {
   const seen = new Map<string, number | undefined>();
   items.forEach((item, i) => {
     const path = child('zones', i);
-    const fields = r.mapping(item, path, ['name', 'file', 'dnssec', 'allow-transfer', 'notify']);
+    const fields = r.mapping(item, path, ['name', 'file', 'dnssec', 'allow-transfer', 'notify', 'serial']);
     if (!fields) return;
     for (const k of ['name', 'file']) if (!fields.has(k)) r.fail(item, child(path, k), 'is required');
     const nameNode = fields.get('name');
@@ -159,7 +165,17 @@ function readZones(r: NodeReader, node: YamlNode, dir: string): ZoneConfig[] {
       // RFC 9824 proofs are made per query: a secondary given the zone could prove nothing.
       r.fail(fields.get('dnssec'), child(path, 'dnssec'), 'denial: compact zones cannot be transferred (their proofs are made per query): drop allow-transfer and notify, or use nsec or nsec3');
     }
-    if (name !== undefined && file) out.push({ name, file: resolve(dir, file), allowTransfer, notify, ...(dnssec ? { dnssec } : {}) });
+    let serial: SerialPolicy = 'increment';
+    if (fields.has('serial')) {
+      const v = r.string(fields.get('serial'), child(path, 'serial'));
+      if (v !== undefined && !(SERIAL_POLICIES as readonly string[]).includes(v)) {
+        r.fail(fields.get('serial'), child(path, 'serial'), `must be one of ${SERIAL_POLICIES.join(', ')}, got "${v}"`);
+      } else if (v === 'keep' && dnssec) {
+        // Signature refreshes change the zone; a serial that cannot change hides them from secondaries.
+        r.fail(fields.get('serial'), child(path, 'serial'), 'keep cannot be used with dnssec: secondaries would never see refreshed signatures');
+      } else if (v !== undefined) serial = v as SerialPolicy;
+    }
+    if (name !== undefined && file) out.push({ name, file: resolve(dir, file), allowTransfer, notify, serial, ...(dnssec ? { dnssec } : {}) });
   });
   return out;
 }

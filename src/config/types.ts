@@ -1,3 +1,4 @@
+import type { SerialPolicy } from '../zone/serial.js';
 import type { AclEntry } from '../transfer/acl.js';
 import type { TsigKey } from '../transfer/tsig-key.js';
 import type { NotifyTarget } from '../transfer/notify.js';
@@ -24,6 +25,8 @@ export interface ZoneConfig {
   allowTransfer: AclEntry[];
   /** Secondaries told of each new version (RFC 1996); only these, never the NS hosts. */
   notify: NotifyTarget[];
+  /** How the served SOA serial is chosen (signed zones: never `keep`). */
+  serial: SerialPolicy;
 }
 
 export interface DnssecConfig {
@@ -68,6 +71,8 @@ export interface Config {
   signatureCacheBytes: number;
   /** TSIG keys (RFC 8945) that transfers and NOTIFY may use. */
   tsigKeys: TsigKey[];
+  /** Absolute path of the directory keeping served serials across restarts. */
+  stateDir: string;
 }
 
 export const DEFAULT_LISTEN = ['127.0.0.1:53', '[::1]:53'];
@@ -79,6 +84,7 @@ export const DEFAULTS = {
   tcp: { idleTimeoutMs: 10_000, maxConnections: 1000 } satisfies TcpConfig,
   log: { level: 'info', querySample: 0 } satisfies LogConfig,
   keysDir: 'keys',
+  stateDir: 'state',
   signatureCacheBytes: 256 * 1024 * 1024,
 } as const;
 

@@ -42,20 +42,35 @@ interface Prepared {
   offset: number;
 }
 
+interface Canonical {
+  canonical: Buffer;
+  digest: string;
+  /** Jitter offsets, by refresh interval. */
+  offsets: Map<number, number>;
+}
+
+// Shared by every maker: the versions of a zone (one per signing epoch) share RRset objects,
+// so each RRset is put in canonical form and hashed once, not once per version.
+const CANONICAL = new WeakMap<SignableRRset, Canonical>();
+
 export class RRsigMaker {
-  private readonly prepared = new WeakMap<SignableRRset, Prepared>();
   private readonly signerName: Buffer;
   /** Validity and skew shape the dates too, so they are part of every cache key. */
   private readonly policyTag: string;
 
   constructor(
-    origin: Labels,
+    private readonly origin: Labels,
     private readonly policy: ValidityPolicy,
     private readonly cache: SignatureCache,
     private readonly now: () => number = () => Math.floor(Date.now() / 1000),
   ) {
     this.signerName = canonicalName(origin);
     this.policyTag = `${policy.validity}/${policy.skew}`;
+  }
+
+  /** The same maker with another clock: a served version signs as of its signing epoch. */
+  withClock(now: () => number): RRsigMaker {
+    return new RRsigMaker(this.origin, this.policy, this.cache, now);
   }
 
   /** Seconds between re-signings of one RRset. */
@@ -68,13 +83,18 @@ export class RRsigMaker {
   }
 
   private prepare(set: SignableRRset): Prepared {
-    let p = this.prepared.get(set);
-    if (!p) {
+    let c = CANONICAL.get(set);
+    if (!c) {
       const canonical = canonicalRRset(set.owner, set.type, set.ttl, set.rdata);
-      const digest = createHash('sha256').update(canonical).digest('base64');
-      p = { canonical, digest, offset: jitter(nameKey(set.owner) + '/' + set.type, this.policy.refresh) };
-      this.prepared.set(set, p);
+      c = { canonical, digest: createHash('sha256').update(canonical).digest('base64'), offsets: new Map() };
+      CANONICAL.set(set, c);
     }
+    let offset = c.offsets.get(this.policy.refresh);
+    if (offset === undefined) {
+      offset = jitter(nameKey(set.owner) + '/' + set.type, this.policy.refresh);
+      c.offsets.set(this.policy.refresh, offset);
+    }
+    const p: Prepared = { canonical: c.canonical, digest: c.digest, offset };
     return p;
   }
 

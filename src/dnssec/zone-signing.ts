@@ -44,6 +44,18 @@ export class ZoneSigning implements ZoneSecurity {
     return this.chain.kind === 'compact';
   }
 
+  /**
+   * The version to serve: this content under `serial`, every signature made as of
+   * `signingTime` (the start of a signing epoch). Answers and transfers of that version then
+   * carry exactly the same RRSIGs, whenever they are made.
+   */
+  at(serial: number, signingTime: number): ZoneSigning {
+    const zone = this.zone.withSerial(serial);
+    const s = new ZoneSigning(zone, this.chain, this.keys, this.maker.withClock(() => signingTime));
+    zone.security = s;
+    return s;
+  }
+
   keysFor(type: number): readonly ZoneKey[] {
     return SIGNED_BY_KSK.has(type) ? this.keys.ksks : this.keys.zsks;
   }

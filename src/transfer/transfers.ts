@@ -2,7 +2,8 @@
 // request was). Every refusal is logged with the client, the zone and the reason.
 import type { Logger } from 'pino';
 import { Rcode, Type } from '../wire/constants.js';
-import { nameKey, type Labels } from '../wire/name.js';
+import { nameKey, readName, type Labels } from '../wire/name.js';
+import { serialGt } from '../zone/serial.js';
 import { MessageWriter } from '../wire/writer.js';
 import type { Query } from '../wire/query.js';
 import type { Zone } from '../zone/zone.js';
@@ -62,9 +63,11 @@ export class Transfers {
       this.logger.warn({ ...log, reason }, 'transfer refused');
       return [sign(short(q, zone && zone.originKey === nameKey(q.qname) ? Rcode.REFUSED : Rcode.NOTAUTH))][Symbol.iterator]();
     }
-    if (!tcp) {
-      // RFC 1995 §2: an IXFR over UDP that does not fit gets our SOA, telling the client to use TCP.
-      if (q.qtype === Type.AXFR) return [sign(short(q, Rcode.FORMERR))][Symbol.iterator]();
+    if (!tcp && q.qtype === Type.AXFR) return [sign(short(q, Rcode.FORMERR))][Symbol.iterator]();
+    const clientSerial = q.qtype === Type.IXFR ? ixfrSerial(msg, q) : undefined;
+    // RFC 1995 §2, §4: a client as new as we are gets our SOA alone; so does an IXFR over
+    // UDP that would not fit (which is all of them until the journal exists): "use TCP".
+    if (!tcp || (clientSerial !== undefined && !serialGt(zone.serial, clientSerial))) {
       const w = new MessageWriter(512);
       w.question(q.qname, q.qtype, q.qclass);
       w.rrset(1, zone.soa);
@@ -93,4 +96,27 @@ function short(q: Query, rcode: number): Buffer {
   const w = new MessageWriter(512);
   w.question(q.qname, q.qtype, q.qclass);
   return w.finish(q.id, 0x8000 | (q.flags & 0x7900) | rcode);
+}
+
+/** The serial of the SOA in an IXFR request's authority section (RFC 1995 §3), if readable. */
+function ixfrSerial(msg: Buffer, q: Query): number | undefined {
+  try {
+    let pos = q.questionEnd;
+    const an = msg.readUInt16BE(6);
+    const ns = msg.readUInt16BE(8);
+    for (let i = 0; i < an + ns; i++) {
+      const { end } = readName(msg, pos);
+      const type = msg.readUInt16BE(end);
+      const rdlen = msg.readUInt16BE(end + 8);
+      const rd = end + 10;
+      if (i >= an && type === Type.SOA) {
+        const rname = readName(msg, readName(msg, rd).end);
+        return msg.readUInt32BE(rname.end);
+      }
+      pos = rd + rdlen;
+    }
+  } catch {
+    // A malformed authority section: treat as no serial given.
+  }
+  return undefined;
 }

@@ -2,7 +2,7 @@
 // lookup, and the same nodes in canonical order for denial proofs and transfers.
 import { canonicalCompare, type Labels } from '../wire/name.js';
 import { Type } from '../wire/constants.js';
-import type { TypeMap } from './type-map.js';
+import { TypeMap } from './type-map.js';
 import type { ZoneSecurity } from '../answer/secure.js';
 
 export interface RRset {
@@ -55,7 +55,26 @@ export class Zone {
   }
 
   node(key: string): ZoneNode | undefined {
-    return this.nodes.get(key);
+    // A version derived with withSerial() has its own apex; the shared map holds the original.
+    return key === this.originKey ? this.apex : this.nodes.get(key);
+  }
+
+  /**
+   * The same version under another SOA serial: the served serial follows the serial policy
+   * and signature refreshes, not only the file. Shares every node but the apex.
+   */
+  withSerial(serial: number): Zone {
+    const rd = Buffer.from(this.soa.rdata[0]);
+    rd.writeUInt32BE(serial >>> 0, rd.length - 20);
+    const soa: RRset = { owner: this.soa.owner, type: this.soa.type, ttl: this.soa.ttl, rdata: [rd] };
+    const rrsets = new TypeMap<RRset>();
+    for (const set of this.apex.rrsets.values()) rrsets.set(set.type === Type.SOA ? soa : set);
+    const apex: ZoneNode = { ...this.apex, rrsets };
+    const ordered = this.ordered.slice();
+    ordered[0] = apex;
+    const z = Object.create(Zone.prototype) as Zone;
+    Object.assign(z, { origin: this.origin, originKey: this.originKey, nodes: this.nodes, file: this.file, ordered, apex, soa, security: undefined });
+    return z;
   }
 
   get size(): number {

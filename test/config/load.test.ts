@@ -69,7 +69,7 @@ describe('loadConfig defaults', () => {
       { family: 6, address: '::1', port: 53 },
     ]);
     expect(c.zones[0].file).toMatch(/\/conf\/zones\/example\.com\.zone$/);
-    expect(c.zones[1]).toEqual({ name: 'Example.NET.', file: '/abs/net.zone', allowTransfer: [], notify: [] });
+    expect(c.zones[1]).toEqual({ name: 'Example.NET.', file: '/abs/net.zone', allowTransfer: [], notify: [], serial: 'increment' });
     expect(answerOptions(c)).toEqual({
       ednsMaxPayload: 4096, nsid: Buffer.from('ns1.example'), additionalMxSrv: true, responseCacheEntries: 0,
     });

@@ -59,3 +59,15 @@ describe('allow-transfer entries', () => {
     expect(aclAllows([], '127.0.0.1', undefined)).toBe(false);
   });
 });
+
+describe('serial policy', () => {
+  it('defaults to increment, accepts the four policies, refuses keep for signed zones', () => {
+    const z = (extra: string) => `zones:\n  - name: example.com\n    file: z.zone\n${extra}`;
+    expect(parseConfig(z(''), 'x.yaml').zones[0].serial).toBe('increment');
+    expect(parseConfig(z('    serial: unixtime\n'), 'x.yaml').zones[0].serial).toBe('unixtime');
+    expect(parseConfig(z('    serial: keep\n'), 'x.yaml').zones[0].serial).toBe('keep');
+    expect(() => parseConfig(z('    serial: keep\n    dnssec: on\n'), 'x.yaml')).toThrow(/x\.yaml:4: zones\[0\]\.serial: keep cannot be used with dnssec/);
+    expect(() => parseConfig(z('    serial: random\n'), 'x.yaml')).toThrow(/must be one of keep, increment, unixtime, dateserial/);
+    expect(parseConfig(z('') + 'state-dir: /var/lib/inkan\n', 'x.yaml').stateDir).toBe('/var/lib/inkan');
+  });
+});
