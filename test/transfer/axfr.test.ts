@@ -186,8 +186,9 @@ const sorted = (a: string[]) => [...a].sort();
 const KEY: TsigKey = { name: parseName('xfr-key.'), algorithm: 'hmac-sha256', secret: randomBytes(32) };
 const OTHER: TsigKey = { name: parseName('other-key.'), algorithm: 'hmac-sha256', secret: randomBytes(32) };
 
-function request(name: string, type: 'AXFR' | 'IXFR', id = 0x2a2a, ixfrSerial = 1): Buffer {
+function request(name: string, type: 'AXFR' | 'IXFR', id = 0x2a2a, ixfrSerial = 1, edns = false): Buffer {
   return packet.encode({
+    additionals: edns ? [{ type: 'OPT', name: '.', udpPayloadSize: 1232, flags: 0 } as unknown as packet.Answer] : [],
     type: 'query',
     id,
     flags: 0,
@@ -539,6 +540,18 @@ describe('Transfers.answer', () => {
     const t2 = transfers(['key xfr-key'], [signedNsec], silentLogger, [KEY, OTHER]);
     const other = signRequest(request('secure.test', 'AXFR'), OTHER, NOW);
     expect(readMessage(run(t2, other.wire, signedNsec)[0]).rcode).toBe(Rcode.REFUSED);
+  });
+
+  it('puts an OPT in the first message when the request has one (RFC 6891 §7, RFC 5936 §2.2.5), before the TSIG', () => {
+    const t = transfers(['127.0.0.1 key xfr-key'], [big]);
+    const { wire, mac } = signRequest(request('big.test', 'AXFR', 12, 1, true), KEY, NOW);
+    const msgs = run(t, wire, big);
+    const v = new TsigStreamVerifier(KEY, mac, 0);
+    for (const m of msgs) v.verify(m, NOW);
+    v.finish();
+    const first = readMessage(msgs[0]);
+    expect(first.additional.map((r) => r.type)).toEqual([Type.OPT, Type.TSIG]);
+    expect(nameKey(first.additional[0].owner)).toBe('.');
   });
 
   it('answers IXFR over UDP with one message holding our SOA (RFC 1995 §2)', () => {
