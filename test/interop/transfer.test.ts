@@ -122,6 +122,14 @@ function axfrRequest(zone: string, id = 0x5150): Buffer {
 
 const now = () => Math.floor(Date.now() / 1000);
 
+const BULK_NAMES = 40_000;
+function bulkZone(serial: number, wwwAddress: string): string {
+  const filler = 'x'.repeat(200);
+  const lines = [`$ORIGIN bulk.test.`, `$TTL 300`, `@ SOA ns1 hostmaster ${serial} 3600 900 604800 300`, `@ NS ns1`, `ns1 A 127.0.0.1`, `www A ${wwwAddress}`];
+  for (let i = 0; i < BULK_NAMES; i++) lines.push(`n${i} TXT "${i} ${filler}"`);
+  return lines.join('\n') + '\n';
+}
+
 /** A SOA query for xfr.test signed with the key, over UDP. */
 async function signedSoaQuery(port: number): Promise<{ r: Buffer | null; mac: Buffer }> {
   const q = packet.encode({ type: 'query', id: 0x7171, flags: 0, questions: [{ name: 'xfr.test', type: 'SOA', class: 'IN' }] });
@@ -155,7 +163,11 @@ describeWithTools(tools, 'AXFR from inkan (hidden primary) to BIND and NSD secon
       writeFileSync(file, text);
       return { name: z.name, file, dnssec: z.dnssec, allowTransfer: [`127.0.0.1 key ${KEY.name}`] };
     });
-    primary = await startInkanPrimary({ zones, keys: [KEY] });
+    // An unsigned zone of ~10 MB, larger than what the loopback's socket buffers hold, so a
+    // client that stops reading holds a transfer open (the reload test below).
+    const bulkFile = join(dir, 'bulk.test.zone');
+    writeFileSync(bulkFile, bulkZone(FILE_SERIAL, '127.0.0.12'));
+    primary = await startInkanPrimary({ zones: [...zones, { name: 'bulk.test', file: bulkFile, allowTransfer: [`127.0.0.1 key ${KEY.name}`] }], keys: [KEY] });
     // named refreshes with a TSIG-signed SOA query and rejects an unsigned answer ("expected a
     // TSIG or SIG(0)"). Ask inkan such a query first: if its answer is unsigned (a bug, see the
     // tests below), named reaches inkan through a shim that signs those answers, so that the
@@ -454,4 +466,55 @@ describeWithTools(tools, 'AXFR from inkan (hidden primary) to BIND and NSD secon
       expect(new TsigStreamVerifier(TSIG_KEY, mac).verify(msgs[0]!, now())).toMatchObject({ signed: true, error: 0 });
     });
   });
+
+  it('keeps one version for a whole transfer when the zone is reloaded in the middle of it (RFC 5936 §2.2, issue 5)', async () => {
+    const file = join(dir, 'bulk.test.zone');
+    const oldSerial = FILE_SERIAL;
+    const { wire, mac } = signRequest(axfrRequest('bulk.test', 0x6161), TSIG_KEY, now());
+    const linesBefore = logLines(primary).length;
+    const msgs = await tcpExchange(primary.port, wire, endsTransfer, {
+      timeoutMs: 30_000,
+      pauseAfter: 1,
+      during: async () => {
+        writeFileSync(file, bulkZone(FILE_SERIAL + 1, '127.0.0.99'));
+        primary.proc.kill('SIGHUP');
+        await waitForLog(primary, 'reloaded', () => true, 20_000);
+        await waitForSerialChange();
+      },
+    });
+    const after = logLines(primary).slice(linesBefore);
+    const reloadedAt = after.findIndex((j) => j.msg === 'reloaded');
+    const doneAt = after.findIndex((j) => j.msg === 'transfer done' && j.zone === 'bulk.test.');
+    expect(reloadedAt, 'inkan reloaded').toBeGreaterThanOrEqual(0);
+    expect(doneAt, 'the transfer ended after the reload (it spanned it)').toBeGreaterThan(reloadedAt);
+    expect(msgs.length).toBeGreaterThanOrEqual(100);
+    const v = new TsigStreamVerifier(TSIG_KEY, mac, 0);
+    for (const m of msgs) v.verify(m, now());
+    v.finish();
+    const first = soaRecord(msgs[0]!, 'first');
+    const last = soaRecord(msgs.at(-1)!, 'last');
+    expect(last.equals(first), 'SOA first and last identical').toBe(true);
+    expect(first.readUInt32BE(first.length - 20)).toBe(oldSerial);
+    // the old version's www A throughout, never the new one
+    const text = msgs.map((m) => m.toString('latin1')).join('');
+    expect(text.includes(Buffer.from([127, 0, 0, 99]).toString('latin1'))).toBe(false);
+    // and the next transfer is the new version
+    const fresh = xfrRecords((await run(digPath(), ['@127.0.0.1', '-p', String(primary.port), '-y', DIG_KEY, 'bulk.test', 'AXFR', '+time=10', '+tries=1'])).out);
+    const soas = fresh.filter((r) => r.type === 'SOA').map((r) => Number(r.rdata.split(' ')[2]));
+    expect(soas.length).toBe(2);
+    expect(soas[0]).toBe(soas[1]);
+    expect(soas[0]).not.toBe(oldSerial);
+    expect(fresh.length).toBe(BULK_NAMES + 5);
+    expect(fresh.filter((r) => r.type === 'A' && r.owner === 'www.bulk.test.').map((r) => r.rdata)).toEqual(['127.0.0.99']);
+
+    async function waitForSerialChange(): Promise<void> {
+      const deadline = Date.now() + 20_000;
+      while (Date.now() < deadline) {
+        const s = await servedSerial(digPath(), primary.port, 'bulk.test');
+        if (s !== undefined && s !== oldSerial) return;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`bulk.test still at serial ${oldSerial} after the reload:\n${primary.output().slice(-3000)}`);
+    }
+  }, 60_000);
 });

@@ -366,7 +366,13 @@ export function tcpExchange(
   port: number,
   request: Buffer,
   isLast: (msg: Buffer, all: Buffer[]) => boolean,
-  opts: { localAddress?: string; timeoutMs?: number } = {},
+  opts: {
+    localAddress?: string;
+    timeoutMs?: number;
+    /** After this many messages, stop reading until `during()` settles (the server must wait). */
+    pauseAfter?: number;
+    during?: () => Promise<void>;
+  } = {},
 ): Promise<Buffer[]> {
   return new Promise((resolve, reject) => {
     const msgs: Buffer[] = [];
@@ -384,14 +390,30 @@ export function tcpExchange(
       len.writeUInt16BE(request.length);
       sock.write(Buffer.concat([len, request]));
     });
-    sock.on('data', (d) => {
-      buf = Buffer.concat([buf, d]);
-      while (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
+    let paused = false;
+    const drain = () => {
+      while (!paused && buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
         const m = buf.subarray(2, 2 + buf.readUInt16BE(0));
         buf = buf.subarray(2 + m.length);
         msgs.push(Buffer.from(m));
         if ((m.readUInt16BE(2) & 0xf) !== 0 || isLast(m, msgs)) return done();
+        if (opts.during && msgs.length === opts.pauseAfter) {
+          paused = true;
+          sock.pause();
+          opts.during().then(
+            () => {
+              paused = false;
+              sock.resume();
+              drain();
+            },
+            (e: Error) => done(e),
+          );
+        }
       }
+    };
+    sock.on('data', (d) => {
+      buf = Buffer.concat([buf, d]);
+      drain();
     });
     sock.on('error', (e) => done(e));
     sock.on('close', () => done());
