@@ -14,7 +14,21 @@ export function lowerByte(b: number): number {
   return LOWER[b];
 }
 
+// Bytes that print as themselves in a label: visible ASCII but for . \ " ( ) ; @ $.
+const PLAIN = new Uint8Array(256);
+for (let c = 0x21; c < 0x7f; c++) PLAIN[c] = 1;
+for (const c of '.\\"();@$') PLAIN[c.charCodeAt(0)] = 0;
+
 function escapeLabel(label: Buffer, lower: boolean): string {
+  // Nearly every label needs no escape: one native conversion instead of a string per byte.
+  let plain = true;
+  for (let i = 0; i < label.length; i++) {
+    if (PLAIN[label[i]] === 0) {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) return lower ? label.toString('latin1').toLowerCase() : label.toString('latin1');
   let out = '';
   for (let i = 0; i < label.length; i++) {
     let c = label[i];
