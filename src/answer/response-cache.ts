@@ -1,7 +1,6 @@
 // Whole responses keyed by the question as asked (lower-cased), the transport/payload size
 // and the EDNS bits that change the answer. Only plain queries are cached: one question,
 // nothing but an optional OPT after it, so a hit can skip parsing entirely.
-import { LRUCache } from 'lru-cache';
 import { OPT_NSID } from '../wire/query.js';
 
 const scratch = Buffer.allocUnsafe(512);
@@ -59,8 +58,20 @@ export function cacheKey(msg: Buffer, tcp: boolean, maxPayload: number): string 
   return q + String.fromCharCode(bits, tcp ? 0xffff : size);
 }
 
+/**
+ * Two generations of plain Maps: entries go into the young one; when it is full the old one
+ * is dropped and the young one becomes old; a hit in the old generation moves the entry back
+ * to the young. That approximates LRU at the cost of one or two Map lookups, cheaper on the
+ * hot path than a linked LRU list. Entries also age out, through generation stamps.
+ */
 export class ResponseCache {
-  private readonly lru: LRUCache<string, Buffer> | undefined;
+  private young = new Map<string, Buffer>();
+  private old = new Map<string, Buffer>();
+  /** Entries per generation: the cache keeps the last `maxEntries` to `2 * maxEntries` answers used. */
+  private readonly half: number;
+  /** When the young generation began; a generation older than maxAge is dropped whole. */
+  private youngSince = Date.now();
+  private oldSince = Date.now();
   private hits = 0;
   private misses = 0;
 
@@ -68,30 +79,57 @@ export class ResponseCache {
    * `maxAgeMs` bounds how long a response is reused: a signed answer carries the RRSIGs of
    * the window it was made in, and must move on to the next window's well before they expire.
    */
-  constructor(maxEntries: number, maxAgeMs = 10 * 60_000) {
-    this.lru = maxEntries > 0 ? new LRUCache<string, Buffer>({ max: maxEntries, ttl: maxAgeMs, ttlResolution: 1000 }) : undefined;
+  constructor(
+    readonly maxEntries: number,
+    private readonly maxAgeMs = 10 * 60_000,
+  ) {
+    this.half = Math.max(1, maxEntries);
   }
 
   get enabled(): boolean {
-    return this.lru !== undefined;
+    return this.maxEntries > 0;
   }
 
   get(key: string): Buffer | undefined {
-    const v = this.lru!.get(key);
+    let v = this.young.get(key);
+    if (v === undefined) {
+      v = this.old.get(key);
+      if (v !== undefined) {
+        if (Date.now() - this.oldSince > this.maxAgeMs) {
+          this.old.clear();
+          v = undefined;
+        } else {
+          this.old.delete(key);
+          this.put(key, v);
+        }
+      }
+    }
     if (v) this.hits++;
     else this.misses++;
     return v;
   }
 
   set(key: string, wire: Buffer): void {
-    this.lru!.set(key, wire);
+    this.put(key, wire);
+  }
+
+  private put(key: string, wire: Buffer): void {
+    if (this.young.size >= this.half || Date.now() - this.youngSince > this.maxAgeMs / 2) {
+      // A young generation lives at most half the max age, so no entry outlives maxAge.
+      this.old = this.young;
+      this.oldSince = this.youngSince;
+      this.young = new Map();
+      this.youngSince = Date.now();
+    }
+    this.young.set(key, wire);
   }
 
   clear(): void {
-    this.lru?.clear();
+    this.young.clear();
+    this.old.clear();
   }
 
   stats(): { hits: number; misses: number; size: number } {
-    return { hits: this.hits, misses: this.misses, size: this.lru?.size ?? 0 };
+    return { hits: this.hits, misses: this.misses, size: this.young.size + this.old.size };
   }
 }
