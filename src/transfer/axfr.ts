@@ -16,7 +16,11 @@ export interface TransferQuestion {
   qname: Labels;
   qtype: number;
   qclass: number;
+  /** The request's EDNS, echoed in the first message (RFC 6891 §7). */
+  edns?: { dnssecOk: boolean };
 }
+
+const OPT_LENGTH = 11;
 
 /**
  * The messages of a full zone transfer, unsigned; `room` bytes are kept free in each for a
@@ -26,6 +30,12 @@ export function* axfrMessages(zone: Zone, q: TransferQuestion, room = 0): Genera
   const flags = 0x8000 | (q.flags & 0x7900) | 0x0400; // QR, opcode, RD kept; AA
   let w = new MessageWriter(MAX_MESSAGE - room, true);
   w.question(q.qname, q.qtype, q.qclass);
+  let first = true;
+  const finish = (): Buffer => {
+    if (first && q.edns) w.opt(1232, 0, q.edns.dnssecOk, []);
+    first = false;
+    return w.finish(q.id, flags);
+  };
   let pending = false;
   const soa = zone.soa;
   const sets: Iterable<WireRRset> = (function* () {
@@ -36,14 +46,15 @@ export function* axfrMessages(zone: Zone, q: TransferQuestion, room = 0): Genera
   for (const set of sets) {
     for (const rd of set.rdata) {
       const one: WireRRset = { owner: set.owner, type: set.type, ttl: set.ttl, rdata: [rd] };
-      if (w.rrset(1, one)) {
+      // The first message keeps room for the OPT it ends with.
+      if (w.rrset(1, one, first && q.edns ? OPT_LENGTH : 0)) {
         pending = true;
         continue;
       }
-      yield w.finish(q.id, flags);
+      yield finish();
       w = new MessageWriter(MAX_MESSAGE - room, true);
       if (!w.rrset(1, one)) throw new Error('a record larger than a DNS message');
     }
   }
-  if (pending) yield w.finish(q.id, flags);
+  if (pending) yield finish();
 }
