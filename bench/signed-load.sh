@@ -92,7 +92,13 @@ stop_server() {
   wait "$SERVER_PID" 2>/dev/null
   SERVER_PID=""
 }
-cleanup() { stop_server; rm -rf "$TMP"; }
+# dnsperf runs in the background and is waited for, so a TERM/INT to this script stops the run
+# at once (bash runs traps only between foreground commands, but does interrupt `wait`).
+CLIENT_PID=""
+cleanup() {
+  [ -n "$CLIENT_PID" ] && kill -TERM "$CLIENT_PID" 2>/dev/null
+  stop_server; rm -rf "$TMP"
+}
 # CPU ticks (user+system) used so far by a process and its children (NSD forks a worker).
 cpu_ticks() {
   local total=0 p
@@ -363,7 +369,9 @@ run_dnsperf() {
   t0=$(cpu_ticks "$SERVER_PID"); w0=$(date +%s.%N)
   timeout -k 5 $((DURATION + 30)) taskset -c "$CLIENT_CPU" \
     dnsperf -s "$ADDR" -p "$port" -d "$file" -l "$DURATION" -c "$CLIENTS" -q "$OUTSTANDING" -T 1 -t 2 "$@" \
-    >"$res" 2>&1
+    >"$res" 2>&1 &
+  CLIENT_PID=$!
+  wait "$CLIENT_PID"; CLIENT_PID=""
   t1=$(cpu_ticks "$SERVER_PID"); w1=$(date +%s.%N)
   # Server CPU over the run, in % of one core (wall time measured: a warm-up pass may end early).
   SCPU[$key]=$(awk -v a="$t0" -v b="$t1" -v c="$(getconf CLK_TCK)" -v x="$w0" -v y="$w1" \
