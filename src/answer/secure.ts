@@ -1,6 +1,7 @@
 // Turns a lookup result into the records to send: with DO=1 on a signed zone, each RRset
 // is followed by its RRSIGs and the authority section gains the denial proofs.
 import type { WireRRset } from '../wire/writer.js';
+import { Type } from '../wire/constants.js';
 import type { Labels } from '../wire/name.js';
 import type { Denial, Entry, LookupResult } from './lookup.js';
 
@@ -38,14 +39,17 @@ export function sections(res: LookupResult, security: ZoneSecurity | undefined):
     return out;
   };
   const authority = withSigs(res.authority);
-  const seen = new Set<string>();
+  // One proof record can serve two facts (e.g. NXDOMAIN and its wildcard): send it once,
+  // with its signatures. Chain records are the same objects each time they are proven.
+  const seen = new Set<WireRRset>();
+  let skipping = false;
   for (const d of res.denials) {
     for (const set of security.proof(d)) {
-      // One proof record can serve two facts (e.g. NXDOMAIN and its wildcard): send it once.
-      const id = `${set.type}|${set.owner.map((l) => l.toString('latin1').toLowerCase()).join('.')}`;
-      if (seen.has(id)) continue;
-      seen.add(id);
-      authority.push(set);
+      if (set.type !== Type.RRSIG) {
+        skipping = seen.has(set);
+        seen.add(set);
+      }
+      if (!skipping) authority.push(set);
     }
   }
   return { answer: withSigs(res.answer), authority };

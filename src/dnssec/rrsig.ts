@@ -55,6 +55,8 @@ const CANONICAL = new WeakMap<SignableRRset, Canonical>();
 
 export class RRsigMaker {
   private readonly signerName: Buffer;
+  /** The signatures last handed out per RRset, with the window they belong to. */
+  private readonly recent = new WeakMap<SignableRRset, { keys: readonly ZoneKey[]; from: number; until: number; rdata: Buffer[] }>();
   /** Validity and skew shape the dates too, so they are part of every cache key. */
   private readonly policyTag: string;
 
@@ -105,9 +107,14 @@ export class RRsigMaker {
 
   /** RRSIG rdata for each key, made or taken from the cache. */
   sign(set: SignableRRset, keys: readonly ZoneKey[], at = this.now()): Buffer[] {
+    // The same RRset asked again within its window: no cache key to build, no lookup.
+    const m = this.recent.get(set);
+    if (m && m.keys === keys && at >= m.from && at < m.until) return m.rdata;
     const p = this.prepare(set);
     const w = windowAt(at, p.offset, this.policy);
-    return keys.map((k) => this.cache.get(this.cacheKey(k, p, w), () => this.make(set, p.canonical, k, w)));
+    const rdata = keys.map((k) => this.cache.get(this.cacheKey(k, p, w), () => this.make(set, p.canonical, k, w)));
+    this.recent.set(set, { keys, from: w.start, until: w.end, rdata });
+    return rdata;
   }
 
   /** The signatures of the current window (and with `ahead`, the next) that the cache lacks. */

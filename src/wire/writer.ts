@@ -25,7 +25,18 @@ function skipName(buf: Buffer, off: number): number {
   return off + 1;
 }
 
+// Names inside zone rdata are the same Buffers answer after answer: read each once.
+const rdataNames = new WeakMap<Buffer, Map<number, { labels: Labels; end: number }>>();
+
 function labelsAt(buf: Buffer, off: number): { labels: Labels; end: number } {
+  let byOffset = rdataNames.get(buf);
+  if (!byOffset) rdataNames.set(buf, (byOffset = new Map()));
+  let hit = byOffset.get(off);
+  if (!hit) byOffset.set(off, (hit = readLabels(buf, off)));
+  return hit;
+}
+
+function readLabels(buf: Buffer, off: number): { labels: Labels; end: number } {
   const labels: Labels = [];
   while (buf[off] !== 0) {
     labels.push(buf.subarray(off + 1, off + 1 + buf[off]));
@@ -38,6 +49,25 @@ function lowerLabel(l: Buffer): string {
   let s = '';
   for (let i = 0; i < l.length; i++) s += String.fromCharCode(lowerByte(l[i]));
   return s;
+}
+
+// Zone owners are the same Labels arrays answer after answer: their suffix keys are made once.
+const keysCache = [new WeakMap<Labels, string[]>(), new WeakMap<Labels, string[]>()];
+
+/** keys[i]: the compression key of the name without its first i labels. */
+function suffixKeysOf(labels: Labels, exactCase: boolean, remember: boolean): string[] {
+  const cache = keysCache[exactCase ? 1 : 0];
+  let keys = remember ? cache.get(labels) : undefined;
+  if (keys) return keys;
+  keys = new Array<string>(labels.length);
+  let suffix = '';
+  for (let i = labels.length - 1; i >= 0; i--) {
+    // Length-prefixed, so labels holding any byte cannot run into each other.
+    suffix = String.fromCharCode(labels[i].length) + (exactCase ? labels[i].toString('latin1') : lowerLabel(labels[i])) + suffix;
+    keys[i] = suffix;
+  }
+  if (remember) cache.set(labels, keys);
+  return keys;
 }
 
 export interface WireRRset {
@@ -69,14 +99,9 @@ export class MessageWriter {
   }
 
   /** Writes a name, compressing against earlier names; false when it does not fit. */
-  private name(labels: Labels, compress: boolean): boolean {
-    const keys: string[] = new Array(labels.length);
-    let suffix = '';
-    for (let i = labels.length - 1; i >= 0; i--) {
-      // Length-prefixed, so labels holding any byte cannot run into each other.
-      suffix = String.fromCharCode(labels[i].length) + (this.exactCase ? labels[i].toString('latin1') : lowerLabel(labels[i])) + suffix;
-      keys[i] = suffix;
-    }
+  private name(labels: Labels, compress: boolean, remember = true): boolean {
+    // The question's name is new with every query: remembering its keys would only cost.
+    const keys = suffixKeysOf(labels, this.exactCase, remember);
     for (let i = 0; i < labels.length; i++) {
       const at = compress ? this.names.get(keys[i]) : undefined;
       if (at !== undefined) {
@@ -102,7 +127,7 @@ export class MessageWriter {
   }
 
   question(qname: Labels, qtype: number, qclass: number): boolean {
-    if (!this.name(qname, true) || this.offset + 4 > this.buf.length) return false;
+    if (!this.name(qname, true, false) || this.offset + 4 > this.buf.length) return false;
     this.buf.writeUInt16BE(qtype, this.offset);
     this.buf.writeUInt16BE(qclass, this.offset + 2);
     this.offset += 4;
