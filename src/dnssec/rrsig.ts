@@ -126,8 +126,9 @@ export class RRsigMaker {
       for (const key of keys) {
         const cacheKey = this.cacheKey(key, p, w);
         if (this.cache.has(cacheKey)) continue;
-        const unsigned = this.unsigned(set, key, w);
-        out.push({ cacheKey, key, unsigned, data: Buffer.concat([unsigned, p.canonical]) });
+        // One allocation: the signed data, whose head is the RRSIG rdata up to the signature.
+        const data = this.signedData(set, key, w, p.canonical);
+        out.push({ cacheKey, key, unsigned: data.subarray(0, 18 + this.signerName.length), data });
       }
     }
     return out;
@@ -152,12 +153,14 @@ export class RRsigMaker {
   }
 
   private make(set: SignableRRset, canonical: Buffer, key: ZoneKey, w: Window): Buffer {
-    const unsigned = this.unsigned(set, key, w);
-    return Buffer.concat([unsigned, key.signer.sign(Buffer.concat([unsigned, canonical]))]);
+    const data = this.signedData(set, key, w, canonical);
+    const unsigned = data.subarray(0, 18 + this.signerName.length);
+    return Buffer.concat([unsigned, key.signer.sign(data)]);
   }
 
-  private unsigned(set: SignableRRset, key: ZoneKey, w: Window): Buffer {
-    const head = Buffer.allocUnsafe(18);
+  /** RFC 4034 §3.1.8.1: the RRSIG rdata without its signature, then the canonical RRset. */
+  private signedData(set: SignableRRset, key: ZoneKey, w: Window, canonical: Buffer): Buffer {
+    const head = Buffer.allocUnsafe(18 + this.signerName.length + canonical.length);
     head.writeUInt16BE(set.type, 0);
     head[2] = key.algorithm;
     head[3] = signatureLabels(set.owner);
@@ -165,6 +168,8 @@ export class RRsigMaker {
     head.writeUInt32BE(w.expiration >>> 0, 8);
     head.writeUInt32BE(w.inception >>> 0, 12);
     head.writeUInt16BE(key.tag, 16);
-    return Buffer.concat([head, this.signerName]);
+    this.signerName.copy(head, 18);
+    canonical.copy(head, 18 + this.signerName.length);
+    return head;
   }
 }
