@@ -25,6 +25,8 @@
 set -u -o pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=nsd-conf.sh
+source "$HERE/nsd-conf.sh"
 ROOT=$(cd "$HERE/.." && pwd)
 SIZES=${SIZES:-"10k 100k"}
 SERVERS=${SERVERS:-"bare nsd knot inkan"}
@@ -123,34 +125,7 @@ start_bare() {
 start_nsd() {
   local zone=$1 port=$2 d="$TMP/nsd"
   rm -rf "$d"; mkdir -p "$d"
-  cat >"$d/nsd.conf" <<EOF
-server:
-  ip-address: $ADDR
-  port: $port
-  username: ""
-  chroot: ""
-  zonesdir: "$d"
-  pidfile: "$d/nsd.pid"
-  database: ""
-  zonelistfile: "$d/zone.list"
-  xfrdfile: "$d/xfrd.state"
-  xfrdir: "$d"
-  logfile: "$d/nsd.log"
-  server-count: 1
-  verbosity: 0
-  hide-version: yes
-  # Debian's NSD has response rate limiting on by default: a benchmark from one address
-  # would be rate limited (answers dropped or truncated). Off, like the other servers.
-  rrl-ratelimit: 0
-  rrl-whitelist-ratelimit: 0
-  # serve from memory exactly as loaded; no zone file write-back.
-  zonefiles-write: 0
-remote-control:
-  control-enable: no
-zone:
-  name: bench.test
-  zonefile: "$zone"
-EOF
+  write_nsd_conf "$d" "$ADDR" "$port" "$zone"
   taskset -c "$SERVER_CPU" nsd -d -c "$d/nsd.conf" >"$d/stdout.log" 2>&1 &
   SERVER_PID=$!
 }

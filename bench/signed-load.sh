@@ -36,6 +36,8 @@
 set -u -o pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=nsd-conf.sh
+source "$HERE/nsd-conf.sh"
 ROOT=$(cd "$HERE/.." && pwd)
 DURATION=15; SIZES="10k"; SERVERS="unsigned inkan knot pdns nsd"; WORKLOADS="mix flood"
 ALG=13; DENIAL=nsec; REPEAT=1; WARM=120; WARM_ALL=0; CLIENTS=16; OUTSTANDING=1000; READY_TIMEOUT=600
@@ -258,32 +260,7 @@ start_nsd() {
   local zone=$1 port=$2 size=$3 d="$TMP/nsd" signed
   signed=$(presign_nsd "$zone" "$size") || { log "ldns-signzone failed"; return 1; }
   rm -rf "$d"; mkdir -p "$d"
-  cat >"$d/nsd.conf" <<EOF
-server:
-  ip-address: $ADDR
-  port: $port
-  username: ""
-  chroot: ""
-  zonesdir: "$d"
-  pidfile: "$d/nsd.pid"
-  database: ""
-  zonelistfile: "$d/zone.list"
-  xfrdfile: "$d/xfrd.state"
-  xfrdir: "$d"
-  logfile: "$d/nsd.log"
-  server-count: 1
-  verbosity: 0
-  hide-version: yes
-  # Debian's NSD rate-limits responses by default (see README): off, like the others.
-  rrl-ratelimit: 0
-  rrl-whitelist-ratelimit: 0
-  zonefiles-write: 0
-remote-control:
-  control-enable: no
-zone:
-  name: bench.test
-  zonefile: "$signed"
-EOF
+  write_nsd_conf "$d" "$ADDR" "$port" "$signed"
   show taskset -c "$SERVER_CPU" nsd -d -c "$d/nsd.conf"
   taskset -c "$SERVER_CPU" nsd -d -c "$d/nsd.conf" >"$d/stdout.log" 2>&1 &
   SERVER_PID=$!
