@@ -30,6 +30,9 @@ export function bindUdp(family: 4 | 6, address: string, port: number): Promise<S
 
 /** One respond() per datagram. Nothing a client sends, and no responder bug, ends the process. */
 export function serveUdp(sock: Socket, responder: QueryResponder, logger: Logger, queries: QueryLog): void {
+  const onSent = (err: Error | null): void => {
+    if (err) logger.debug({ err }, 'udp send failed');
+  };
   sock.on('error', (err) => logger.error({ err }, 'udp socket error'));
   sock.on('message', (msg, rinfo) => {
     let out: Buffer | null;
@@ -41,8 +44,7 @@ export function serveUdp(sock: Socket, responder: QueryResponder, logger: Logger
     }
     if (queries.enabled && queries.sample()) queries.write('udp', rinfo.address, rinfo.port, msg, out);
     if (!out) return;
-    sock.send(out, rinfo.port, rinfo.address, (err) => {
-      if (err) logger.debug({ err, client: rinfo.address }, 'udp send failed');
-    });
+    // One callback for every send: a closure per datagram is garbage on the hot path.
+    sock.send(out, rinfo.port, rinfo.address, onSent);
   });
 }
