@@ -16,6 +16,7 @@ import { Transfers, type TransferPolicy } from '../transfer/transfers.js';
 import { keyring } from '../transfer/tsig-key.js';
 import { Notifier } from '../transfer/notify.js';
 import { ServedZones } from '../server/served.js';
+import { Journal } from '../transfer/journal.js';
 import type { Zone } from '../zone/zone.js';
 
 /**
@@ -48,9 +49,11 @@ export async function serve(configPath: string): Promise<number> {
   // What the store serves: each loaded version under its policy's serial, signed as of the
   // current signing epoch. A new epoch swaps in new versions, like a reload does.
   let current = config;
-  const served = new ServedZones(config.stateDir, logger, (changed) => publish(changed));
+  const journal = new Journal();
+  const served = new ServedZones(config.stateDir, logger, (changed) => publish(changed), undefined, journal);
   const responder = new Responder(new ZoneStore([]), answerOptions(config));
   const transfers = new Transfers(transferPolicy(config), logger);
+  transfers.journal = journal;
   responder.transfers = transfers;
   const signings = (list: readonly Zone[]): ZoneSigning[] => list.flatMap((z) => (z.security instanceof ZoneSigning ? [z.security] : []));
   const publish = (fresh: Zone[]): void => {

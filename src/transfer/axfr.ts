@@ -26,7 +26,17 @@ const OPT_LENGTH = 11;
  * The messages of a full zone transfer, unsigned; `room` bytes are kept free in each for a
  * TSIG the caller appends. Only the first message repeats the question (RFC 5936 §2.2).
  */
-export function* axfrMessages(zone: Zone, q: TransferQuestion, room = 0): Generator<Buffer> {
+export function axfrMessages(zone: Zone, q: TransferQuestion, room = 0): Generator<Buffer> {
+  const soa = zone.soa;
+  return transferMessages((function* () {
+    yield soa;
+    for (const set of zoneContent(zone)) if (set !== soa) yield set;
+    yield soa;
+  })(), q, room);
+}
+
+/** Packs records into transfer messages (AXFR and IXFR alike), one record at a time. */
+export function* transferMessages(sets: Iterable<WireRRset>, q: TransferQuestion, room = 0): Generator<Buffer> {
   const flags = 0x8000 | (q.flags & 0x7900) | 0x0400; // QR, opcode, RD kept; AA
   let w = new MessageWriter(MAX_MESSAGE - room, true);
   w.question(q.qname, q.qtype, q.qclass);
@@ -37,12 +47,6 @@ export function* axfrMessages(zone: Zone, q: TransferQuestion, room = 0): Genera
     return w.finish(q.id, flags);
   };
   let pending = false;
-  const soa = zone.soa;
-  const sets: Iterable<WireRRset> = (function* () {
-    yield soa;
-    for (const set of zoneContent(zone)) if (set !== soa) yield set;
-    yield soa;
-  })();
   for (const set of sets) {
     for (const rd of set.rdata) {
       const one: WireRRset = { owner: set.owner, type: set.type, ttl: set.ttl, rdata: [rd] };

@@ -9,7 +9,8 @@ import type { Query } from '../wire/query.js';
 import type { Zone } from '../zone/zone.js';
 import { aclAllows, type AclEntry } from './acl.js';
 import { ZoneSigning } from '../dnssec/zone-signing.js';
-import { axfrMessages } from './axfr.js';
+import { axfrMessages, transferMessages } from './axfr.js';
+import type { Journal } from './journal.js';
 import { signResponse, tsigErrorResponse, tsigRecordLength, TsigStream, verifyRequest, type TsigKey } from './tsig.js';
 
 export interface TransferPolicy {
@@ -25,6 +26,9 @@ export interface Client {
 }
 
 export class Transfers {
+  /** Earlier served versions, for IXFR; without it every IXFR gets the whole zone. */
+  journal: Journal | undefined;
+
   constructor(
     private policy: TransferPolicy,
     private readonly logger: Logger,
@@ -73,15 +77,24 @@ export class Transfers {
       w.rrset(1, zone.soa);
       return [sign(w.finish(q.id, 0x8400 | (q.flags & 0x7900)))][Symbol.iterator]();
     }
+    const tsig = verdict.status === 'ok' ? new TsigStream(verdict.key, verdict.mac) : undefined;
+    const room = tsig ? tsigRecordLength(tsig.key) + 16 : 0;
+    const diff = clientSerial !== undefined ? this.journal?.since(zone, clientSerial) : undefined;
+    if (diff) {
+      // RFC 1995 §4: our SOA, then the client's SOA, what was deleted, our SOA, what was added, our SOA.
+      this.logger.info({ ...log, serial: zone.serial, from: clientSerial, deleted: diff.deleted.length, added: diff.added.length }, 'transfer started (incremental)');
+      const sets = [zone.soa, diff.from, ...diff.deleted, zone.soa, ...diff.added, zone.soa];
+      return this.stream(zone, transferMessages(sets, q, room), tsig, log, now);
+    }
     this.logger.info({ ...log, serial: zone.serial }, 'transfer started');
-    return this.stream(zone, q, verdict.status === 'ok' ? new TsigStream(verdict.key, verdict.mac) : undefined, log, now);
+    return this.stream(zone, axfrMessages(zone, q, room), tsig, log, now);
   }
 
-  private *stream(zone: Zone, q: Query, tsig: TsigStream | undefined, log: object, now: number): Generator<Buffer> {
+  private *stream(zone: Zone, messages_: Iterable<Buffer>, tsig: TsigStream | undefined, log: object, now: number): Generator<Buffer> {
     const t0 = Date.now();
     let messages = 0;
     let bytes = 0;
-    for (const m of axfrMessages(zone, q, tsig ? tsigRecordLength(tsig.key) + 16 : 0)) {
+    for (const m of messages_) {
       const out = tsig ? tsig.sign(m, now) : m;
       messages++;
       bytes += out.length;
