@@ -52,7 +52,7 @@ import { checkTools, describeWithTools } from './helpers/tools.js';
 import { locateTsig, signRequest, TsigError, TsigStreamVerifier, type TsigKey } from '../../src/transfer/tsig.js';
 import { nameToWire, parseName, readName } from '../../src/wire/name.js';
 
-const tools = checkTools(['named', 'nsd', 'dig', 'kdig', 'dnssec-verify', 'ldns-verify-zone']);
+const tools = checkTools(['named', 'nsd', 'dig', 'kdig', 'dnssec-verify', 'ldns-verify-zone', 'rndc']);
 
 const KEY: XfrKey = { name: 'xfr-key', algorithm: 'hmac-sha256', secret: randomBytes(32).toString('base64') };
 const TSIG_KEY: TsigKey = { name: parseName('xfr-key.'), algorithm: 'hmac-sha256', secret: Buffer.from(KEY.secret, 'base64') };
@@ -184,7 +184,7 @@ describeWithTools(tools, 'AXFR from inkan (hidden primary) to BIND and NSD secon
     const opts = { zones: ZONES.map((z) => z.name), primaryPort: primary.port, key: KEY };
     const paths = tools.paths;
     const [named, nsd] = await Promise.all([
-      startNamedSecondary(paths.named!, { ...opts, primaryPort: shim?.port ?? primary.port }),
+      startNamedSecondary(paths.named!, { ...opts, primaryPort: shim?.port ?? primary.port, rndcPath: paths.rndc }),
       startNsdSecondary(paths.nsd!, opts),
     ]);
     secondaries.named = named;
@@ -524,5 +524,26 @@ describeWithTools(tools, 'AXFR from inkan (hidden primary) to BIND and NSD secon
       }
       throw new Error(`bulk.test still at serial ${oldSerial} after the reload:\n${primary.output().slice(-3000)}`);
     }
+  }, 60_000);
+
+  // After the reload above, every zone is served under a new serial while named still holds
+  // the old one: its refresh must get an incremental answer (only the difference), not the zone.
+  it('lets named catch up by IXFR with only the difference, from the journal (RFC 1995, issue 5)', async () => {
+    const named = secondaries.named as NamedSecondary;
+    const zone = 'xfr.test';
+    const held = serials.get(zone)!;
+    const current = await servedSerial(digPath(), primary.port, zone);
+    expect(current, 'the reload gave the zone a new serial').not.toBe(held);
+    const linesBefore = logLines(primary).length;
+    await named.rndc(['refresh', zone]);
+    await waitForSerial(digPath(), named, zone, current!, 30_000, () => `${named.output()}\n--- inkan ---\n${primary.output().slice(-3000)}`);
+    const after = logLines(primary).slice(linesBefore);
+    const incremental = after.find((j) => j.msg === 'transfer started (incremental)' && j.zone === `${zone}.`);
+    expect(incremental, JSON.stringify(after.slice(-10))).toBeDefined();
+    expect(incremental!.from).toBe(held);
+    // named now answers from the new version, signatures included
+    const soa = await run(digPath(), ['@127.0.0.1', '-p', String(named.port), zone, 'SOA', '+dnssec', '+norec']);
+    expect(soa.out).toContain(`${current}`);
+    expect(soa.out).toMatch(/RRSIG\s+SOA/);
   }, 60_000);
 });

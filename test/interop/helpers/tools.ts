@@ -48,6 +48,7 @@ const PACKAGE_OF: Record<string, string> = {
   named: 'bind9',
   'dnssec-verify': 'bind9-utils',
   'ldns-verify-zone': 'ldnsutils',
+  rndc: 'bind9-utils',
 };
 
 /**
