@@ -56,7 +56,7 @@ const CANONICAL = new WeakMap<SignableRRset, Canonical>();
 export class RRsigMaker {
   private readonly signerName: Buffer;
   /** The signatures last handed out per RRset, with the window they belong to. */
-  private readonly recent = new WeakMap<SignableRRset, { keys: readonly ZoneKey[]; from: number; until: number; rdata: Buffer[] }>();
+  private recent = new WeakMap<SignableRRset, { keys: readonly ZoneKey[]; from: number; until: number; rdata: Buffer[] }>();
   /** Validity and skew shape the dates too, so they are part of every cache key. */
   private readonly policyTag: string;
 
@@ -68,6 +68,11 @@ export class RRsigMaker {
   ) {
     this.signerName = canonicalName(origin);
     this.policyTag = `${policy.validity}/${policy.skew}`;
+  }
+
+  /** Lets go of the signatures remembered per RRset (a version no longer served needs none). */
+  forget(): void {
+    this.recent = new WeakMap();
   }
 
   /** The same maker with another clock: a served version signs as of its signing epoch. */

@@ -6,6 +6,7 @@ import { nameKey } from '../wire/name.js';
 import type { WireRRset } from '../wire/writer.js';
 import type { Zone } from '../zone/zone.js';
 import { zoneContent } from '../dnssec/signed-zone-text.js';
+import { ZoneSigning } from '../dnssec/zone-signing.js';
 
 export interface Difference {
   /** The SOA of the version the client holds. */
@@ -24,6 +25,7 @@ export class Journal {
 
   /** Remembers a version that is no longer served (most recent last), dropping the oldest. */
   retire(zone: Zone): void {
+    forgetSignatures(zone);
     const list = this.versions.get(zone.originKey) ?? [];
     if (list.length && list[list.length - 1].serial === zone.serial) list.pop();
     list.push(zone);
@@ -39,12 +41,21 @@ export class Journal {
     let d = this.diffs.get(id);
     if (!d) {
       d = difference(old, current);
+      forgetSignatures(old);
       this.diffs.set(id, d);
       // Differences to a version no longer current are never asked for again.
       for (const k of this.diffs.keys()) if (k.startsWith(`${current.originKey}|`) && !k.endsWith(`|${current.serial}`)) this.diffs.delete(k);
     }
     return d;
   }
+}
+
+/**
+ * A kept version's signatures are made again (deterministically, from the cache) when a
+ * difference needs them; remembering them per version would hold one copy per kept version.
+ */
+function forgetSignatures(zone: Zone): void {
+  if (zone.security instanceof ZoneSigning) zone.security.maker.forget();
 }
 
 function recordKeys(zone: Zone): Map<string, WireRRset> {
