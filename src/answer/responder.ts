@@ -46,7 +46,7 @@ export class Responder {
   transfers: Transfers | undefined;
 
   /** A zone transfer request: its messages (the TCP server sends them as the socket drains). */
-  transfer(msg: Buffer, client: Client): Iterator<Buffer> | undefined {
+  transfer(msg: Buffer, client: Client): Iterator<Buffer> | AsyncIterator<Buffer> | undefined {
     if (msg.length < 12 || (msg[2] & 0xf8) !== 0) return undefined; // responses, other opcodes
     let q: Query;
     try {
@@ -77,7 +77,9 @@ export class Responder {
     if (q.opcode !== Opcode.QUERY) return errorResponse(msg, Rcode.NOTIMP, q.questionEnd, q, this.opts.ednsMaxPayload);
     if ((q.qtype === Type.AXFR || q.qtype === Type.IXFR) && this.transfers && client) {
       const zone = this.store.find(suffixKeys(q.qname), q.qtype);
-      return this.transfers.answer(msg, q, zone, client, tcp).next().value ?? null;
+      // Over UDP (and in this one-message path) the answer is a single message, made at once.
+      const it = this.transfers.answer(msg, q, zone, client, tcp);
+      return Symbol.iterator in it ? ((it as Iterator<Buffer>).next().value ?? null) : null;
     }
     // Signed questions are never cached: each answer carries its own MAC.
     if (q.tsig) return this.signedAnswer(msg, q, tcp);

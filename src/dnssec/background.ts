@@ -29,24 +29,38 @@ export class BackgroundSigner {
   }
 
   private round(signings: ZoneSigning[], why: string): Promise<void> {
+    const done = new Map<ZoneSigning, () => void>();
+    for (const s of signings) {
+      if (why === 'load') s.signedInBackground = new Promise<void>((resolve) => done.set(s, resolve));
+    }
     this.running = this.running.then(async () => {
       for (const s of signings) {
-        if (!this.current.includes(s)) continue; // replaced by a newer version meanwhile
-        this.pool ??= new SigningPool(this.threads);
-        const t0 = Date.now();
         try {
-          // A new version needs its current signatures first; the next window's follow in the
-          // periodic rounds, long before that window begins.
-          const made = await s.presign(this.pool, { ahead: why !== 'load' });
-          if (made > 0 || why === 'load') {
-            this.logger.info({ zone: s.zone.originKey, serial: s.zone.serial, signatures: made, ms: Date.now() - t0, why }, 'zone signed in the background');
-          }
-        } catch (err) {
-          this.logger.error({ zone: s.zone.originKey, err }, 'background signing failed; answers sign on demand');
+          await this.sign(s, why);
+        } finally {
+          // Cleared first: from here on, transfers of this version start at once.
+          if (done.has(s)) s.signedInBackground = undefined;
+          done.get(s)?.();
         }
       }
     });
     return this.running;
+  }
+
+  private async sign(s: ZoneSigning, why: string): Promise<void> {
+    if (!this.current.includes(s)) return; // replaced by a newer version meanwhile
+    this.pool ??= new SigningPool(this.threads);
+    const t0 = Date.now();
+    try {
+      // A new version needs its current signatures first; the next window's follow in the
+      // periodic rounds, long before that window begins.
+      const made = await s.presign(this.pool, { ahead: why !== 'load' });
+      if (made > 0 || why === 'load') {
+        this.logger.info({ zone: s.zone.originKey, serial: s.zone.serial, signatures: made, ms: Date.now() - t0, why }, 'zone signed in the background');
+      }
+    } catch (err) {
+      this.logger.error({ zone: s.zone.originKey, err }, 'background signing failed; answers sign on demand');
+    }
   }
 
   async close(): Promise<void> {

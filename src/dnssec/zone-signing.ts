@@ -31,6 +31,12 @@ export interface SigningKeys {
 }
 
 export class ZoneSigning implements ZoneSecurity {
+  /**
+   * While the background signer is making this version's signatures: settles when it is
+   * done, and is cleared then. A transfer waits for it rather than sign on the event loop.
+   */
+  signedInBackground: Promise<void> | undefined;
+
   constructor(
     readonly zone: Zone,
     /** A compact zone (RFC 9824) has no chain: its proofs are made per query. */

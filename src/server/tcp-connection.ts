@@ -26,7 +26,9 @@ export class TcpConnection {
   private draining = false;
   private finished = false;
   /** A zone transfer being sent: more messages come from it as the socket drains. */
-  private stream: Iterator<Buffer> | undefined;
+  private stream: Iterator<Buffer> | AsyncIterator<Buffer> | undefined;
+  /** Waiting for the next message of an asynchronous transfer. */
+  private awaiting = false;
   readonly closed: Promise<void>;
 
   constructor(
@@ -69,7 +71,7 @@ export class TcpConnection {
 
   private pump(): void {
     if (this.finished) return;
-    while (!this.blocked) {
+    while (!this.blocked && !this.awaiting) {
       if (this.stream) {
         this.continueStream();
         if (this.finished) return;
@@ -86,7 +88,7 @@ export class TcpConnection {
       }
       this.answer(frame);
     }
-    if (!this.blocked && !this.stream && (this.peerEnded || this.draining)) {
+    if (!this.blocked && !this.awaiting && !this.stream && (this.peerEnded || this.draining)) {
       // A frame still incomplete after the client's FIN can never complete: drop it.
       this.finished = true;
       this.reader.clear();
@@ -100,17 +102,47 @@ export class TcpConnection {
 
   /** Sends the next message of a transfer; the transfer ends when its iterator does. */
   private continueStream(): void {
-    let next: IteratorResult<Buffer>;
+    let next: IteratorResult<Buffer> | Promise<IteratorResult<Buffer>>;
     try {
       next = this.stream!.next();
     } catch (err) {
-      // Half a transfer is useless to the client: close, so it retries cleanly.
-      this.ctx.logger.error({ err, client: this.socket.remoteAddress }, 'zone transfer failed; closing the connection');
-      this.stream = undefined;
-      this.finished = true;
-      this.socket.destroy();
+      this.failStream(err);
       return;
     }
+    if (next instanceof Promise) {
+      // An asynchronous transfer (one waiting for its signatures): hold the connection until
+      // the message is there, then go on pumping.
+      this.awaiting = true;
+      // Waiting is progress, not idleness: a large zone may take seconds to sign.
+      const keepAlive = setInterval(() => this.timer.refresh(), 1000);
+      next.then(
+        (r) => {
+          clearInterval(keepAlive);
+          this.awaiting = false;
+          this.streamed(r);
+          this.pump();
+        },
+        (err) => {
+          clearInterval(keepAlive);
+          this.awaiting = false;
+          this.failStream(err);
+        },
+      );
+      return;
+    }
+    this.streamed(next);
+  }
+
+  /** Half a transfer is useless to the client: close, so it retries cleanly. */
+  private failStream(err: unknown): void {
+    this.ctx.logger.error({ err, client: this.socket.remoteAddress }, 'zone transfer failed; closing the connection');
+    this.stream = undefined;
+    this.finished = true;
+    this.socket.destroy();
+  }
+
+  private streamed(next: IteratorResult<Buffer>): void {
+    if (this.finished) return;
     if (next.done) {
       this.stream = undefined;
       return;

@@ -14,7 +14,7 @@ export interface QueryResponder {
    * For a zone transfer request over TCP: the messages to send, in order, produced as the
    * socket takes them. Undefined when `msg` is not a transfer request (then respond() answers).
    */
-  transfer?(msg: Buffer, client: ClientInfo): Iterator<Buffer> | undefined;
+  transfer?(msg: Buffer, client: ClientInfo): Iterator<Buffer> | AsyncIterator<Buffer> | undefined;
 }
 
 export interface ServerAddress {

@@ -48,7 +48,7 @@ export class Transfers {
    * The answer to an AXFR/IXFR request: a stream of messages over TCP, or one message. IXFR
    * is answered with the whole zone (RFC 1995 §4 allows it) until the journal exists.
    */
-  answer(msg: Buffer, q: Query, zone: Zone | undefined, client: Client, tcp: boolean): Iterator<Buffer> {
+  answer(msg: Buffer, q: Query, zone: Zone | undefined, client: Client, tcp: boolean): Iterator<Buffer> | AsyncIterator<Buffer> {
     const now = this.now();
     const verdict = verifyRequest(msg, this.policy.keys, now);
     const zoneName = zone?.originKey ?? nameKey(q.qname);
@@ -90,7 +90,21 @@ export class Transfers {
     return this.stream(zone, axfrMessages(zone, q, room), tsig, log, now);
   }
 
-  private *stream(zone: Zone, messages_: Iterable<Buffer>, tsig: TsigStream | undefined, log: object, now: number): Generator<Buffer> {
+  /**
+   * The messages of a transfer. A version still being signed in the background is sent once
+   * it is signed, rather than signed here, on the thread that answers queries.
+   */
+  private stream(zone: Zone, messages: Iterable<Buffer>, tsig: TsigStream | undefined, log: object, now: number): Iterator<Buffer> | AsyncIterator<Buffer> {
+    const pending = zone.security instanceof ZoneSigning ? zone.security.signedInBackground : undefined;
+    if (!pending) return this.send(zone, messages, tsig, log, now);
+    const later = async function* (self: Transfers): AsyncGenerator<Buffer> {
+      await pending;
+      yield* self.send(zone, messages, tsig, log, now);
+    };
+    return later(this);
+  }
+
+  private *send(zone: Zone, messages_: Iterable<Buffer>, tsig: TsigStream | undefined, log: object, now: number): Generator<Buffer> {
     const t0 = Date.now();
     let messages = 0;
     let bytes = 0;
