@@ -51,7 +51,8 @@ export class ServeProcess {
     });
     this.child.stderr.setEncoding('utf8');
     this.child.stderr.on('data', (d: string) => (this.stderr += d));
-    this.exited = new Promise((resolve) => this.child.on('exit', (code) => resolve(code)));
+    // 'close', not 'exit': 'exit' can come before the last stdout data has been read.
+    this.exited = new Promise((resolve) => this.child.on('close', (code) => resolve(code)));
   }
 
   /** Waits for the n-th log line (counting from 1) with this msg. */

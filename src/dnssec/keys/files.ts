@@ -265,7 +265,12 @@ export function parsePrivateKeyFile(text: string, file: string): PrivateKeyFile 
   const timing = readTimes(fields, PRIVATE_TIMES, file);
   let material: PrivateKeyMaterial | undefined;
   if (algorithm === 13 || algorithm === 15) {
-    const privateKey = base64Field(fields, 'PrivateKey', file);
+    let privateKey = base64Field(fields, 'PrivateKey', file);
+    // BIND writes the P-256 scalar as a big number, without its leading zero octets: one
+    // key in 256 has a 31-octet PrivateKey. An Ed25519 seed is always 32 octets.
+    if (algorithm === 13 && privateKey.length < 32 && privateKey.length >= 16) {
+      privateKey = Buffer.concat([Buffer.alloc(32 - privateKey.length), privateKey]);
+    }
     if (privateKey.length !== 32) throw new KeyFileError(file, `PrivateKey is ${privateKey.length} octets; algorithm ${algorithm} needs 32`);
     material = { algorithm, privateKey };
   } else if (algorithm === 8) {

@@ -116,6 +116,13 @@ describe('key file formats', () => {
     expect(() => parsePrivateKeyFile('Private-key-format: v1.3\nAlgorithm: 13\nPrivateKey: ' + Buffer.alloc(32).toString('base64') + '\nCreated: yesterday\n', 'p.private')).toThrow(/bad Created time/);
     expect(() => parseStateFile('KSK: maybe\n', 's.state')).toThrow(/s\.state: KSK: expected yes or no/);
   });
+
+  it('reads a P-256 PrivateKey that BIND wrote without its leading zero octet (one key in 256)', () => {
+    const scalar = Buffer.concat([Buffer.from([0]), Buffer.alloc(31, 0x5a)]);
+    const text = `Private-key-format: v1.3\nAlgorithm: 13 (ECDSAP256SHA256)\nPrivateKey: ${scalar.subarray(1).toString('base64')}\n`;
+    const f = parsePrivateKeyFile(text, 'short.private');
+    expect(f.material).toEqual({ algorithm: 13, privateKey: scalar });
+  });
 });
 
 const keygen = tool('dnssec-keygen');
