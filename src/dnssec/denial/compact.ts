@@ -13,7 +13,7 @@ import { Rcode, Type } from '../../wire/constants.js';
 import type { Denial, LookupResult } from '../../answer/lookup.js';
 import type { Zone, ZoneNode } from '../../zone/zone.js';
 import type { SignableRRset } from '../rrsig.js';
-import { encodeTypeBitmap } from './bitmap.js';
+import { encodeTypeBitmap } from '../../wire/type-bitmap.js';
 import { closestEncloser, DenialError } from './proofs.js';
 import { dataTypes, delegationTypes } from './node-types.js';
 

@@ -1,6 +1,6 @@
 // Authenticated denial of existence for a zone version: NSEC and NSEC3 chains and the
 // proofs an answer carries.
-export { encodeTypeBitmap, decodeTypeBitmap, bitmapHas } from './bitmap.js';
+export { encodeTypeBitmap, decodeTypeBitmap, bitmapHas } from '../../wire/type-bitmap.js';
 export { buildNsecChain, NsecChain, type NsecRecord, type NsecOptions } from './nsec.js';
 export {
   buildNsec3Chain, Nsec3Chain, NSEC3_FLAG_OPT_OUT,

@@ -2,7 +2,7 @@
 // Shared by both chains so they agree on what is authoritative (RFC 4035 §2.3, RFC 5155 §7.1).
 import { Type } from '../../wire/constants.js';
 import type { ZoneNode } from '../../zone/zone.js';
-import { encodeTypeBitmap } from './bitmap.js';
+import { encodeTypeBitmap } from '../../wire/type-bitmap.js';
 
 /**
  * Records the signer and the chains make themselves: copies in a zone file (a pre-signed

@@ -9,7 +9,7 @@ import { DNSSEC_DEFAULTS } from '../../../src/config/types.js';
 import { loadSignedZone } from '../../../src/dnssec/load-signed.js';
 import { SignatureCache } from '../../../src/dnssec/signature-cache.js';
 import { compactNsec, successor, COMPACT_NOT_TRANSFERABLE } from '../../../src/dnssec/denial/compact.js';
-import { decodeTypeBitmap } from '../../../src/dnssec/denial/bitmap.js';
+import { decodeTypeBitmap } from '../../../src/wire/type-bitmap.js';
 import { canonicalName, canonicalRRset } from '../../../src/dnssec/canonical.js';
 import { verify } from '../../../src/dnssec/crypto/index.js';
 import { signedZoneLines, zoneContent } from '../../../src/dnssec/signed-zone-text.js';

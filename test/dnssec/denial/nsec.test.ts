@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeTypeBitmap } from '../../../src/dnssec/denial/bitmap.js';
+import { decodeTypeBitmap } from '../../../src/wire/type-bitmap.js';
 import { buildNsecChain } from '../../../src/dnssec/denial/nsec.js';
 import { Type } from '../../../src/wire/constants.js';
 import { canonicalCompare, nameKey, nameToText, parseName, readName } from '../../../src/wire/name.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeTypeBitmap } from '../../../src/dnssec/denial/bitmap.js';
+import { decodeTypeBitmap } from '../../../src/wire/type-bitmap.js';
 import { base32hex, buildNsec3Chain, nsec3Hash, nsec3HashBytes, type Nsec3Chain } from '../../../src/dnssec/denial/nsec3.js';
 import { Type } from '../../../src/wire/constants.js';
 import { nameKey, nameToText, parseName } from '../../../src/wire/name.js';

@@ -2,7 +2,7 @@
 // zone, then on random zones checked the way a validating resolver checks them (RFC 4035
 // §5.4, RFC 5155 §8), with code that shares nothing with the chains' lookups.
 import { describe, expect, it } from 'vitest';
-import { decodeTypeBitmap } from '../../../src/dnssec/denial/bitmap.js';
+import { decodeTypeBitmap } from '../../../src/wire/type-bitmap.js';
 import { buildNsecChain, type NsecChain } from '../../../src/dnssec/denial/nsec.js';
 import { buildNsec3Chain, fromBase32hex, nsec3HashBytes, type Nsec3Chain } from '../../../src/dnssec/denial/nsec3.js';
 import {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { bitmapHas, decodeTypeBitmap, encodeTypeBitmap } from '../../../src/dnssec/denial/bitmap.js';
-import { Type } from '../../../src/wire/constants.js';
+import { bitmapHas, decodeTypeBitmap, encodeTypeBitmap } from '../../src/wire/type-bitmap.js';
+import { Type } from '../../src/wire/constants.js';
 
 describe('type bitmap', () => {
   it('encodes the RFC 4034 §4.3 example (A MX RRSIG NSEC TYPE1234)', () => {
