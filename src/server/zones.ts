@@ -4,7 +4,6 @@ import { loadZoneFile, ZoneLoadError } from '../zone/load.js';
 import type { Zone } from '../zone/zone.js';
 import { nameKey, parseName } from '../wire/name.js';
 import { loadSignedZone, type SigningContext } from '../dnssec/load-signed.js';
-import type { ZoneSigning } from '../dnssec/zone-signing.js';
 
 export interface ZoneFailure {
   name: string;
@@ -19,8 +18,6 @@ export interface ZoneLoadResult {
   /** Zones to serve, by lower-cased name with trailing dot. */
   zones: Map<string, Zone>;
   failures: ZoneFailure[];
-  /** The signed zones among them that were loaded now (their signatures are to be made). */
-  signed: ZoneSigning[];
 }
 
 export function zoneKey(name: string): string {
@@ -35,16 +32,13 @@ export function zoneKey(name: string): string {
 export function loadZones(configured: readonly ZoneConfig[], previous?: ReadonlyMap<string, Zone>, signing?: SigningContext): ZoneLoadResult {
   const zones = new Map<string, Zone>();
   const failures: ZoneFailure[] = [];
-  const signed: ZoneSigning[] = [];
   for (const z of configured) {
     const key = zoneKey(z.name);
     const origin = z.name.endsWith('.') ? z.name : `${z.name}.`;
     try {
       if (z.dnssec) {
         if (!signing) throw new Error('zone has dnssec on, but no signing context was given');
-        const s = loadSignedZone(z.file, origin, z.dnssec, signing);
-        zones.set(key, s.zone);
-        signed.push(s.signing);
+        zones.set(key, loadSignedZone(z.file, origin, z.dnssec, signing).zone);
       } else {
         zones.set(key, loadZoneFile(z.file, origin));
       }
@@ -57,7 +51,7 @@ export function loadZones(configured: readonly ZoneConfig[], previous?: Readonly
       failures.push({ name: key, file: z.file, errors, keptPrevious: old !== undefined });
     }
   }
-  return { zones, failures, signed };
+  return { zones, failures };
 }
 
 export function logZoneFailures(logger: Logger, failures: readonly ZoneFailure[]): void {

@@ -55,7 +55,7 @@ export class Transfers {
     const log = { client: client.address, zone: zoneName, qtype: q.qtype === Type.AXFR ? 'AXFR' : 'IXFR', key: verdict.status === 'ok' ? nameKey(verdict.key.name) : undefined };
     if (verdict.status === 'error') {
       this.logger.warn({ ...log, reason: verdict.reason }, 'transfer refused: TSIG');
-      return [tsigErrorResponse(short(q, Rcode.NOTAUTH), verdict, now)][Symbol.iterator]();
+      return once(tsigErrorResponse(short(q, Rcode.NOTAUTH), verdict, now));
     }
     const sign = (m: Buffer): Buffer => (verdict.status === 'ok' ? signResponse(m, verdict.key, verdict.mac, now) : m);
     const acl = zone && zone.originKey === nameKey(q.qname) ? this.policy.allow.get(zone.originKey) : undefined;
@@ -65,9 +65,9 @@ export class Transfers {
         : compact ? 'compact denial zones cannot be transferred: their proofs are made per query'
         : !acl ? 'no allow-transfer for the zone' : 'not in allow-transfer';
       this.logger.warn({ ...log, reason }, 'transfer refused');
-      return [sign(short(q, zone && zone.originKey === nameKey(q.qname) ? Rcode.REFUSED : Rcode.NOTAUTH))][Symbol.iterator]();
+      return once(sign(short(q, zone && zone.originKey === nameKey(q.qname) ? Rcode.REFUSED : Rcode.NOTAUTH)));
     }
-    if (!tcp && q.qtype === Type.AXFR) return [sign(short(q, Rcode.FORMERR))][Symbol.iterator]();
+    if (!tcp && q.qtype === Type.AXFR) return once(sign(short(q, Rcode.FORMERR)));
     const clientSerial = q.qtype === Type.IXFR ? ixfrSerial(msg, q) : undefined;
     // RFC 1995 §2, §4: a client as new as we are gets our SOA alone; so does an IXFR over
     // UDP that would not fit (which is all of them until the journal exists): "use TCP".
@@ -75,7 +75,7 @@ export class Transfers {
       const w = new MessageWriter(512);
       w.question(q.qname, q.qtype, q.qclass);
       w.rrset(1, zone.soa);
-      return [sign(w.finish(q.id, 0x8400 | (q.flags & 0x7900)))][Symbol.iterator]();
+      return once(sign(w.finish(q.id, 0x8400 | (q.flags & 0x7900))));
     }
     const tsig = verdict.status === 'ok' ? new TsigStream(verdict.key, verdict.mac) : undefined;
     const room = tsig ? tsigRecordLength(tsig.key) + 16 : 0;
@@ -116,6 +116,11 @@ export class Transfers {
     }
     this.logger.info({ ...log, serial: zone.serial, messages, bytes, ms: Date.now() - t0 }, 'transfer done');
   }
+}
+
+/** An answer of one message. */
+function once(msg: Buffer): Iterator<Buffer> {
+  return [msg][Symbol.iterator]();
 }
 
 /** Header and question only, with this rcode. */
