@@ -25,8 +25,8 @@
 set -u -o pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source=nsd-conf.sh
-source "$HERE/nsd-conf.sh"
+# shellcheck source=server-conf.sh
+source "$HERE/server-conf.sh"
 ROOT=$(cd "$HERE/.." && pwd)
 SIZES=${SIZES:-"10k 100k"}
 SERVERS=${SERVERS:-"bare nsd knot inkan"}
@@ -133,31 +133,7 @@ start_nsd() {
 start_knot() {
   local zone=$1 port=$2 d="$TMP/knot"
   rm -rf "$d"; mkdir -p "$d/db"
-  cat >"$d/knot.conf" <<EOF
-server:
-  rundir: "$d"
-  user: root
-  listen: $ADDR@$port
-  udp-workers: 1
-  tcp-workers: 1
-  background-workers: 1
-log:
-  - target: stderr
-    any: warning
-database:
-  storage: "$d/db"
-control:
-  listen: "$d/knot.sock"
-template:
-  - id: default
-    storage: "$d"
-    zonefile-sync: -1
-    zonefile-load: whole
-    journal-content: none
-zone:
-  - domain: bench.test
-    file: "$zone"
-EOF
+  write_knot_conf "$d" "$ADDR" "$port" "$zone"
   taskset -c "$SERVER_CPU" knotd -c "$d/knot.conf" >"$d/stdout.log" 2>&1 &
   SERVER_PID=$!
 }

@@ -36,8 +36,8 @@
 set -u -o pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source=nsd-conf.sh
-source "$HERE/nsd-conf.sh"
+# shellcheck source=server-conf.sh
+source "$HERE/server-conf.sh"
 ROOT=$(cd "$HERE/.." && pwd)
 DURATION=15; SIZES="10k"; SERVERS="unsigned inkan knot pdns nsd"; WORKLOADS="mix flood"
 ALG=13; DENIAL=nsec; REPEAT=1; WARM=120; WARM_ALL=0; CLIENTS=16; OUTSTANDING=1000; READY_TIMEOUT=600
@@ -159,39 +159,13 @@ EOF
 start_knot() {
   local zone=$1 port=$2 d="$TMP/knot"
   rm -rf "$d"; mkdir -p "$d/db"
-  cat >"$d/knot.conf" <<EOF
-server:
-  rundir: "$d"
-  user: root
-  listen: $ADDR@$port
-  udp-workers: 1
-  tcp-workers: 1
-  background-workers: 1
-log:
-  - target: stderr
-    any: warning
-database:
-  storage: "$d/db"
-control:
-  listen: "$d/knot.sock"
-policy:
+  write_knot_conf "$d" "$ADDR" "$port" "$zone" "policy:
   - id: online
     algorithm: $KNOTALG
     single-type-signing: on
 mod-onlinesign:
   - id: online
-    policy: online
-template:
-  - id: default
-    storage: "$d"
-    zonefile-sync: -1
-    zonefile-load: whole
-    journal-content: none
-zone:
-  - domain: bench.test
-    file: "$zone"
-    module: mod-onlinesign/online
-EOF
+    policy: online" "    module: mod-onlinesign/online"
   show taskset -c "$SERVER_CPU" knotd -c "$d/knot.conf"
   taskset -c "$SERVER_CPU" knotd -c "$d/knot.conf" >"$d/stdout.log" 2>&1 &
   SERVER_PID=$!
