@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { startDaemon, waitUntilAnswering, type Daemon } from './daemon.js';
 import { dig } from './dig.js';
 import { freePort } from './ports.js';
-import { ensureInkanBuilt } from './servers.js';
+import { ensureInkanBuilt, nsdServerSection } from './servers.js';
 import { keyring, locateTsig, signResponse, verifyRequest, type TsigKey } from '../../../src/transfer/tsig.js';
 
 /** A TSIG key as the configs of all three servers spell it. */
@@ -225,21 +225,7 @@ ${opts.zones
 export async function startNsdSecondary(nsdPath: string, opts: SecondaryOptions): Promise<Running> {
   const dir = tempDir('nsd-secondary');
   const port = await freePort();
-  const conf = `server:
-  ip-address: 127.0.0.1
-  port: ${port}
-  username: ""
-  chroot: ""
-  zonesdir: "${dir}"
-  pidfile: "${dir}/nsd.pid"
-  zonelistfile: "${dir}/zone.list"
-  xfrdfile: "${dir}/xfrd.state"
-  xfrdir: "${dir}"
-  database: ""
-  logfile: "${dir}/nsd.log"
-  server-count: 1
-  verbosity: 2
-  minimal-responses: yes
+  const conf = `${nsdServerSection(dir, port, 2, true)}
 remote-control:
   control-enable: no
 key:

@@ -45,11 +45,9 @@ export interface NsdOptions {
   extra?: string;
 }
 
-export async function startNsd(nsdPath: string, zoneFile: string, origin: string, opts: NsdOptions = {}): Promise<Server> {
-  const dir = tempDir('nsd');
-  const port = await freePort();
-  copyFileSync(zoneFile, join(dir, basename(zoneFile)));
-  const conf = `server:
+/** The `server:` section of a test NSD living in `dir` (no chroot, no user switch). */
+export function nsdServerSection(dir: string, port: number, verbosity: number, minimalResponses: boolean): string {
+  return `server:
   ip-address: 127.0.0.1
   port: ${port}
   username: ""
@@ -62,8 +60,15 @@ export async function startNsd(nsdPath: string, zoneFile: string, origin: string
   database: ""
   logfile: "${dir}/nsd.log"
   server-count: 1
-  verbosity: 0
-  minimal-responses: ${opts.minimalResponses === false ? 'no' : 'yes'}
+  verbosity: ${verbosity}
+  minimal-responses: ${minimalResponses ? 'yes' : 'no'}`;
+}
+
+export async function startNsd(nsdPath: string, zoneFile: string, origin: string, opts: NsdOptions = {}): Promise<Server> {
+  const dir = tempDir('nsd');
+  const port = await freePort();
+  copyFileSync(zoneFile, join(dir, basename(zoneFile)));
+  const conf = `${nsdServerSection(dir, port, 0, opts.minimalResponses !== false)}
 ${opts.extra ?? ''}
 remote-control:
   control-enable: no
