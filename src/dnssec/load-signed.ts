@@ -2,13 +2,11 @@
 // the signer publishes, built into one version, with its denial chain and keys attached.
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
-import { parseName, type Labels } from '../wire/name.js';
+import type { Labels } from '../wire/name.js';
 import { Class, Type } from '../wire/constants.js';
 import type { DnssecConfig } from '../config/types.js';
 import { ZoneError, type ZoneRecord } from '../zone/record.js';
-import { ZoneBuilder } from '../zone/build.js';
-import { parseMasterFile } from '../zone/masterfile.js';
-import { ZoneLoadError } from '../zone/load.js';
+import { loadZoneFile, ZoneLoadError } from '../zone/load.js';
 import type { Zone } from '../zone/zone.js';
 import { buildNsecChain } from './denial/nsec.js';
 import { buildNsec3Chain } from './denial/nsec3.js';
@@ -51,30 +49,21 @@ function record(owner: Labels, type: number, ttl: number, rdata: Buffer, file: s
   return { owner, type, class: Class.IN, ttl, rdata, file, line: 0 };
 }
 
-/** Loads, signs (lazily) and returns a zone version; throws ZoneLoadError naming file and line. */
-/** `compact`: the zone uses compact denial (RFC 9824) and so cannot be written out or transferred. */
+/**
+ * Loads, signs (lazily) and returns a zone version; throws ZoneLoadError naming file and line.
+ * `compact`: the zone uses compact denial (RFC 9824) and so cannot be written out or transferred.
+ */
 export function loadSignedZone(file: string, origin: string, cfg: DnssecConfig, ctx: SigningContext): { zone: Zone; signing: ZoneSigning; compact: boolean } {
-  const originLabels = parseName(origin.endsWith('.') ? origin : origin + '.');
   let keys: ZoneKeys;
   try {
     keys = ensureZoneKeys(ctx.keysDir, origin, { algorithm: cfg.algorithm, split: cfg.split }, ctx.logger);
   } catch (err) {
     throw new ZoneLoadError([new ZoneError(ctx.keysDir, 0, `keys for ${origin}: ${(err as Error).message}`)]);
   }
-  const builder = new ZoneBuilder(originLabels, file);
-  let soaTtl = 3600;
-  const parsed = parseMasterFile(file, originLabels, {
-    onRecord: (r) => {
-      if (r.type === Type.SOA) soaTtl = r.ttl;
-      builder.add(r);
-    },
-  });
-  if (parsed.errors.length) throw new ZoneLoadError(parsed.errors);
-  for (const k of keys.published) builder.add(record(originLabels, Type.DNSKEY, soaTtl, k.dnskeyRdata, file));
-  if (cfg.denial === 'nsec3') builder.add(record(originLabels, Type.NSEC3PARAM, soaTtl, nsec3paramRdata(cfg), file));
-  const built = builder.finish();
-  if (!built.zone) throw new ZoneLoadError(built.errors);
-  const zone = built.zone;
+  const zone = loadZoneFile(file, origin, (apex, soaTtl) => [
+    ...keys.published.map((k) => record(apex, Type.DNSKEY, soaTtl, k.dnskeyRdata, file)),
+    ...(cfg.denial === 'nsec3' ? [record(apex, Type.NSEC3PARAM, soaTtl, nsec3paramRdata(cfg), file)] : []),
+  ]);
 
   const ttl = zone.negativeTtl;
   // Compact denial has no chain to build: each proof is one NSEC made for its question.
@@ -83,7 +72,7 @@ export function loadSignedZone(file: string, origin: string, cfg: DnssecConfig, 
     : cfg.denial === 'nsec3'
       ? buildNsec3Chain(zone, { ttl, iterations: cfg.nsec3.iterations, salt: cfg.nsec3.salt, optOut: cfg.nsec3.optOut })
       : buildNsecChain(zone, { ttl });
-  const maker = new RRsigMaker(originLabels, { validity: cfg.validity, refresh: cfg.refresh, skew: 3600 }, ctx.cache, ctx.now);
+  const maker = new RRsigMaker(zone.origin, { validity: cfg.validity, refresh: cfg.refresh, skew: 3600 }, ctx.cache, ctx.now);
   const signing = new ZoneSigning(zone, chain, { ksks: keys.ksks.map(zoneKey), zsks: keys.zsks.map(zoneKey) }, maker);
   zone.security = signing;
   return { zone, signing, compact: signing.compactDenial };
