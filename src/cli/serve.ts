@@ -120,7 +120,8 @@ export async function serve(configPath: string): Promise<number> {
       served.close();
       void Promise.all([server.close(), background.close()]).then(() => {
         logger.info('stopped');
-        resolve(0);
+        // The process exits right after: the last lines must be written out first.
+        logger.flush(() => resolve(0));
       });
     });
   });
