@@ -49,8 +49,9 @@ export async function serve(configPath: string): Promise<number> {
   // What the store serves: each loaded version under its policy's serial, signed as of the
   // current signing epoch. A new epoch swaps in new versions, like a reload does.
   let current = config;
-  const journal = new Journal();
-  const served = new ServedZones(config.stateDir, logger, (changed) => publish(changed), undefined, journal);
+  // Changes between served versions, for IXFR; kept in state-dir so they outlive a restart.
+  const journal = new Journal({ dir: config.stateDir, maxBytes: config.journalMaxBytes, logger });
+  const served = new ServedZones(config.stateDir, logger, (changed) => publish(changed));
   const responder = new Responder(new ZoneStore([]), answerOptions(config));
   const transfers = new Transfers(transferPolicy(config), logger);
   transfers.journal = journal;
@@ -60,6 +61,8 @@ export async function serve(configPath: string): Promise<number> {
     const all = served.zones();
     responder.setStore(new ZoneStore(all));
     void background.track(signings(fresh), signings(all));
+    // After track(): a signed version's change is recorded once the background has signed it.
+    for (const z of fresh) void journal.record(z);
     notifyFresh(notifier, current, fresh);
   };
   const firstServed = served.update(config.zones, zones);

@@ -18,7 +18,7 @@ import {
 
 const TOP_KEYS = [
   'listen', 'zones', 'edns-max-payload', 'nsid', 'additional-targets', 'response-cache-entries', 'tcp', 'log',
-  'keys-dir', 'signature-cache-size', 'tsig-keys', 'state-dir',
+  'keys-dir', 'signature-cache-size', 'tsig-keys', 'state-dir', 'journal-max-bytes',
 ] as const;
 
 /** Reads and validates a config file. Throws ConfigError listing every problem found. */
@@ -60,6 +60,7 @@ export function parseConfig(text: string, path: string): Config {
     signatureCacheBytes: DEFAULTS.signatureCacheBytes,
     tsigKeys: readTsigKeys(r, get('tsig-keys')),
     stateDir: resolve(dir, DEFAULTS.stateDir),
+    journalMaxBytes: DEFAULTS.journalMaxBytes,
   };
   if (top?.has('state-dir')) {
     const d = r.string(get('state-dir'), 'state-dir');
@@ -77,6 +78,9 @@ export function parseConfig(text: string, path: string): Config {
       delete t.keyName;
     }
   });
+  if (top?.has('journal-max-bytes')) {
+    config.journalMaxBytes = r.integer(get('journal-max-bytes'), 'journal-max-bytes', 0, 2 ** 40) ?? config.journalMaxBytes;
+  }
   if (top?.has('keys-dir')) {
     const k = r.string(get('keys-dir'), 'keys-dir');
     if (k) config.keysDir = resolve(dir, k);

@@ -71,8 +71,10 @@ export interface Config {
   signatureCacheBytes: number;
   /** TSIG keys (RFC 8945) that transfers and NOTIFY may use. */
   tsigKeys: TsigKey[];
-  /** Absolute path of the directory keeping served serials across restarts. */
+  /** Absolute path of the directory keeping served serials and IXFR journals across restarts. */
   stateDir: string;
+  /** Bytes of IXFR journal kept per zone; the oldest changes go first. */
+  journalMaxBytes: number;
 }
 
 export const DEFAULT_LISTEN = ['127.0.0.1:53', '[::1]:53'];
@@ -85,6 +87,7 @@ export const DEFAULTS = {
   log: { level: 'info', querySample: 0 } satisfies LogConfig,
   keysDir: 'keys',
   stateDir: 'state',
+  journalMaxBytes: 16 * 1024 * 1024,
   signatureCacheBytes: 256 * 1024 * 1024,
 } as const;
 

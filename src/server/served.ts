@@ -10,7 +10,6 @@ import { ZoneSigning } from '../dnssec/zone-signing.js';
 import { nextSerial } from '../zone/serial.js';
 import type { Zone } from '../zone/zone.js';
 import { zoneKey } from './zones.js';
-import type { Journal } from '../transfer/journal.js';
 
 interface Entry {
   config: ZoneConfig;
@@ -43,8 +42,6 @@ export class ServedZones {
     /** Called with the versions that replaced others after an epoch began. */
     private readonly onEpoch: (changed: Zone[]) => void,
     private readonly now: () => number = () => Math.floor(Date.now() / 1000),
-    /** Where replaced versions go, so IXFR can send secondaries only the difference. */
-    private readonly journal?: Journal,
   ) {}
 
   /** Every version being served. */
@@ -70,7 +67,6 @@ export class ServedZones {
         continue;
       }
       const e = this.serve(config, base, old?.serial, old === undefined);
-      if (old) this.journal?.retire(old.served);
       next.set(key, e);
       fresh.push(e.served);
     }
@@ -104,7 +100,6 @@ export class ServedZones {
       const len = epochLength(e.config.dnssec.refresh);
       if (Math.floor(this.now() / len) * len === e.epoch) continue;
       const n = this.serve(e.config, e.base, e.serial, false);
-      this.journal?.retire(e.served);
       this.entries.set(key, n);
       changed.push(n.served);
       this.logger.info({ zone: key, serial: n.serial, epoch: n.epoch }, 'signing epoch began; new serial');

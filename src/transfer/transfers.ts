@@ -10,7 +10,7 @@ import type { Zone } from '../zone/zone.js';
 import { aclAllows, type AclEntry } from './acl.js';
 import { ZoneSigning } from '../dnssec/zone-signing.js';
 import { axfrMessages, transferMessages } from './axfr.js';
-import type { Journal } from './journal.js';
+import type { Difference, Journal } from './journal.js';
 import { signResponse, tsigErrorResponse, tsigRecordLength, TsigStream, verifyRequest, type TsigKey } from './tsig.js';
 
 export interface TransferPolicy {
@@ -46,7 +46,7 @@ export class Transfers {
 
   /**
    * The answer to an AXFR/IXFR request: a stream of messages over TCP, or one message. IXFR
-   * is answered with the whole zone (RFC 1995 §4 allows it) until the journal exists.
+   * from a serial the journal lacks is answered with the whole zone (RFC 1995 §4 allows it).
    */
   answer(msg: Buffer, q: Query, zone: Zone | undefined, client: Client, tcp: boolean): Iterator<Buffer> | AsyncIterator<Buffer> {
     const now = this.now();
@@ -69,8 +69,8 @@ export class Transfers {
     }
     if (!tcp && q.qtype === Type.AXFR) return once(sign(short(q, Rcode.FORMERR)));
     const clientSerial = q.qtype === Type.IXFR ? ixfrSerial(msg, q) : undefined;
-    // RFC 1995 §2, §4: a client as new as we are gets our SOA alone; so does an IXFR over
-    // UDP that would not fit (which is all of them until the journal exists): "use TCP".
+    // RFC 1995 §2, §4: a client as new as we are gets our SOA alone; so does any IXFR over
+    // UDP (the journal is not consulted for UDP): "use TCP".
     if (!tcp || (clientSerial !== undefined && !serialGt(zone.serial, clientSerial))) {
       const w = new MessageWriter(512);
       w.question(q.qname, q.qtype, q.qclass);
@@ -79,15 +79,31 @@ export class Transfers {
     }
     const tsig = verdict.status === 'ok' ? new TsigStream(verdict.key, verdict.mac) : undefined;
     const room = tsig ? tsigRecordLength(tsig.key) + 16 : 0;
-    const diff = clientSerial !== undefined ? this.journal?.since(zone, clientSerial) : undefined;
-    if (diff) {
-      // RFC 1995 §4: our SOA, then the client's SOA, what was deleted, our SOA, what was added, our SOA.
-      this.logger.info({ ...log, serial: zone.serial, from: clientSerial, deleted: diff.deleted.length, added: diff.added.length }, 'transfer started (incremental)');
-      const sets = [zone.soa, diff.from, ...diff.deleted, zone.soa, ...diff.added, zone.soa];
-      return this.stream(zone, transferMessages(sets, q, room), tsig, log, now);
+    const journal = clientSerial !== undefined ? this.journal : undefined;
+    if (journal) {
+      // The change to this version may still be being recorded (it is, right after the
+      // NOTIFY that makes secondaries ask): wait for it rather than send the whole zone.
+      const ready = journal.pending(zone);
+      const incremental = async function* (self: Transfers): AsyncGenerator<Buffer> {
+        if (ready) await ready;
+        const diff = await journal.since(zone, clientSerial!);
+        yield* drain(diff ? self.incremental(zone, diff, clientSerial!, q, room, tsig, log, now) : self.whole(zone, q, room, tsig, log, now));
+      };
+      if (ready || journal.since(zone, clientSerial!)) return incremental(this);
     }
+    return this.whole(zone, q, room, tsig, log, now);
+  }
+
+  private whole(zone: Zone, q: Query, room: number, tsig: TsigStream | undefined, log: object, now: number): Iterator<Buffer> | AsyncIterator<Buffer> {
     this.logger.info({ ...log, serial: zone.serial }, 'transfer started');
     return this.stream(zone, axfrMessages(zone, q, room), tsig, log, now);
+  }
+
+  private incremental(zone: Zone, diff: Difference, from: number, q: Query, room: number, tsig: TsigStream | undefined, log: object, now: number): Iterator<Buffer> | AsyncIterator<Buffer> {
+    // RFC 1995 §4: our SOA, then the client's SOA, what was deleted, our SOA, what was added, our SOA.
+    this.logger.info({ ...log, serial: zone.serial, from, deleted: diff.deleted.length, added: diff.added.length }, 'transfer started (incremental)');
+    const sets = [zone.soa, diff.from, ...diff.deleted, zone.soa, ...diff.added, zone.soa];
+    return this.stream(zone, transferMessages(sets, q, room), tsig, log, now);
   }
 
   /**
@@ -115,6 +131,15 @@ export class Transfers {
       yield out;
     }
     this.logger.info({ ...log, serial: zone.serial, messages, bytes, ms: Date.now() - t0 }, 'transfer done');
+  }
+}
+
+/** The messages of a transfer answer, from an async generator. */
+async function* drain<T>(it: Iterator<T> | AsyncIterator<T>): AsyncGenerator<T> {
+  for (;;) {
+    const r = await it.next();
+    if (r.done) return;
+    yield r.value;
   }
 }
 
