@@ -8,7 +8,7 @@ import type { ZoneStore } from '../zone/store.js';
 import type { AnswerOptions } from './options.js';
 import { lookup, type AdditionalSet } from './lookup.js';
 import { sections, type Sections } from './secure.js';
-import { ResponseCache, cacheKey } from './response-cache.js';
+import { ResponseCache } from './response-cache.js';
 import type { Client, Transfers } from '../transfer/transfers.js';
 import { signResponse, tsigErrorResponse, tsigRecordLength, verifyRequest } from '../transfer/tsig.js';
 
@@ -38,6 +38,11 @@ export class Responder {
     this.cache.clear();
   }
 
+  /** The answer respond(…, shared) returned is still in use after this call returns. */
+  lent(wire: Buffer): void {
+    this.cache.lent(wire);
+  }
+
   get cacheStats(): { hits: number; misses: number; size: number } {
     return this.cache.stats();
   }
@@ -59,13 +64,19 @@ export class Responder {
     return this.transfers.answer(msg, q, this.store.find(suffixKeys(q.qname), q.qtype), client, true);
   }
 
-  /** Answers one DNS message; null means drop it silently. */
-  respond(msg: Buffer, tcp: boolean, client?: Client): Buffer | null {
+  /**
+   * Answers one DNS message; null means drop it silently. With `shared`, a cached answer is
+   * patched in place and returned without a copy: it is valid until the next respond(), and
+   * a caller that still needs it after that (a send that did not complete at once) calls
+   * lent() first.
+   */
+  respond(msg: Buffer, tcp: boolean, client?: Client, shared = false): Buffer | null {
     if (msg.length < 12 || (msg[2] & 0x80) !== 0) return null;
-    const key = this.cache.enabled ? cacheKey(msg, tcp, this.opts.ednsMaxPayload) : undefined;
-    if (key !== undefined) {
-      const hit = this.cache.get(key);
-      if (hit) return patchCached(hit, msg);
+    const cache = this.cache;
+    const cacheable = cache.enabled && cache.probe(msg, tcp, this.opts.ednsMaxPayload);
+    if (cacheable) {
+      const hit = cache.find(msg);
+      if (hit) return patchCached(shared ? hit : Buffer.from(hit), msg);
     }
     let q: Query;
     try {
@@ -84,7 +95,7 @@ export class Responder {
     // Signed questions are never cached: each answer carries its own MAC.
     if (q.tsig) return this.signedAnswer(msg, q, tcp);
     const out = this.answer(q, tcp);
-    if (key !== undefined && out.cacheable) this.cache.set(key, out.wire);
+    if (cacheable && out.cacheable) cache.store(out.wire);
     return out.wire;
   }
 
@@ -178,20 +189,17 @@ function errorResponse(msg: Buffer, rcode: number, questionEnd: number, q: Query
   return out;
 }
 
-/** Copies a cached response and gives it this query's ID, RD/CD bits and question case. */
-function patchCached(cached: Buffer, msg: Buffer): Buffer {
-  const out = Buffer.allocUnsafe(cached.length);
-  cached.copy(out);
+/** Gives a cached response this query's ID, RD/CD bits and question case. */
+function patchCached(out: Buffer, msg: Buffer): Buffer {
   out[0] = msg[0];
   out[1] = msg[1];
-  out[2] = (cached[2] & ~0x01) | (msg[2] & 0x01);
-  out[3] = (cached[3] & ~0x10) | (msg[3] & 0x10);
-  // The cache key holds the whole question, so its length matches byte for byte.
-  let o = 12;
-  while (msg[o] !== 0) {
-    const len = msg[o];
-    msg.copy(out, o, o, o + 1 + len);
-    o += 1 + len;
+  out[2] = (out[2] & ~0x01) | (msg[2] & 0x01);
+  out[3] = (out[3] & ~0x10) | (msg[3] & 0x10);
+  // The cache matched the whole question, so the name's bytes line up one for one.
+  for (let o = 12; msg[o] !== 0; ) {
+    const end = o + msg[o];
+    for (let i = o + 1; i <= end; i++) out[i] = msg[i];
+    o = end + 1;
   }
   return out;
 }

@@ -9,7 +9,12 @@ export interface ClientInfo {
 
 /** Whatever answers queries; the server only moves its bytes. null means send nothing. */
 export interface QueryResponder {
-  respond(msg: Buffer, tcp: boolean, client?: ClientInfo): Buffer | null;
+  /**
+   * With `shared`, the answer may be bytes the responder keeps (its response cache), valid
+   * until the next respond(); a caller that holds them longer calls lent() first.
+   */
+  respond(msg: Buffer, tcp: boolean, client?: ClientInfo, shared?: boolean): Buffer | null;
+  lent?(wire: Buffer): void;
   /**
    * For a zone transfer request over TCP: the messages to send, in order, produced as the
    * socket takes them. Undefined when `msg` is not a transfer request (then respond() answers).
@@ -33,6 +38,8 @@ export interface ServerOptions {
   tcpMaxConnections?: number;
   /** Log one query in every N; 0 (default) logs none. */
   querySample?: number;
+  /** false: answer UDP through the public dgram API only (see udp-handle.ts). Default true. */
+  udpFastPath?: boolean;
   /** How long close() lets TCP clients collect their answers before cutting them off. */
   drainTimeoutMs?: number;
 }

@@ -2,6 +2,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import type { Logger } from 'pino';
 import type { QueryLog } from './query-log.js';
 import type { QueryResponder } from './types.js';
+import { rawUdpHandle, type RawUdpHandle } from './udp-handle.js';
 
 const UDP_RECV_BUFFER = 4 * 1024 * 1024;
 
@@ -28,23 +29,55 @@ export function bindUdp(family: 4 | 6, address: string, port: number): Promise<S
   });
 }
 
-/** One respond() per datagram. Nothing a client sends, and no responder bug, ends the process. */
-export function serveUdp(sock: Socket, responder: QueryResponder, logger: Logger, queries: QueryLog): void {
+/**
+ * One respond() per datagram. Nothing a client sends, and no responder bug, ends the process.
+ * Uses the socket's native handle directly when this Node has the one we know (see
+ * udp-handle.ts), else the public dgram API; `fast: false` forces the latter.
+ */
+export function serveUdp(sock: Socket, responder: QueryResponder, logger: Logger, queries: QueryLog, fast = true): 'fast' | 'dgram' {
+  sock.on('error', (err) => logger.error({ err }, 'udp socket error'));
+  const raw = fast ? rawUdpHandle(sock) : undefined;
+  if (raw) {
+    serveRaw(raw, responder, logger, queries);
+    return 'fast';
+  }
   const onSent = (err: Error | null): void => {
     if (err) logger.debug({ err }, 'udp send failed');
   };
-  sock.on('error', (err) => logger.error({ err }, 'udp socket error'));
   sock.on('message', (msg, rinfo) => {
-    let out: Buffer | null;
-    try {
-      out = responder.respond(msg, false, rinfo);
-    } catch (err) {
-      logger.error({ err, client: rinfo.address }, 'responder failed on a udp query');
-      return;
-    }
-    if (queries.enabled && queries.sample()) queries.write('udp', rinfo.address, rinfo.port, msg, out);
-    if (!out) return;
+    const out = answer(responder, msg, rinfo, logger, queries, false);
     // One callback for every send: a closure per datagram is garbage on the hot path.
-    sock.send(out, rinfo.port, rinfo.address, onSent);
+    if (out) sock.send(out, rinfo.port, rinfo.address, onSent);
   });
+  return 'dgram';
+}
+
+function serveRaw(raw: RawUdpHandle, responder: QueryResponder, logger: Logger, queries: QueryLog): void {
+  raw.onMessage((msg, rinfo) => {
+    const out = answer(responder, msg, rinfo, logger, queries, true);
+    if (!out) return;
+    const sent = raw.send(out, rinfo.port, rinfo.address);
+    // Queued, not yet sent: the bytes must stay as they are until the kernel has them.
+    if (sent === 0) responder.lent?.(out);
+    else if (sent < 0) logger.debug({ errno: sent, client: rinfo.address }, 'udp send failed');
+  }, (errno) => logger.error({ errno }, 'udp receive failed'));
+}
+
+function answer(
+  responder: QueryResponder,
+  msg: Buffer,
+  rinfo: { address: string; port: number },
+  logger: Logger,
+  queries: QueryLog,
+  shared: boolean,
+): Buffer | null {
+  let out: Buffer | null;
+  try {
+    out = responder.respond(msg, false, rinfo, shared);
+  } catch (err) {
+    logger.error({ err, client: rinfo.address }, 'responder failed on a udp query');
+    return null;
+  }
+  if (queries.enabled && queries.sample()) queries.write('udp', rinfo.address, rinfo.port, msg, out);
+  return out;
 }

@@ -1,7 +1,8 @@
 import { createSocket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server/types.js';
-import { FakeResponder, start } from './helpers.js';
+import type { ServerOptions } from '../../src/server/types.js';
+import { FakeResponder, start as startWith } from './helpers.js';
 
 function ask(port: number, msg: string, host = '127.0.0.1', timeoutMs = 300): Promise<string | null> {
   return new Promise((resolve) => {
@@ -19,7 +20,12 @@ function ask(port: number, msg: string, host = '127.0.0.1', timeoutMs = 300): Pr
   });
 }
 
-describe('UDP listener', () => {
+describe.each([
+  { path: 'native handle', udpFastPath: true },
+  { path: 'dgram API', udpFastPath: false },
+])('UDP listener ($path)', ({ udpFastPath }) => {
+  const start = (r: FakeResponder, opts: Partial<ServerOptions> = {}): ReturnType<typeof startWith> =>
+    startWith(r, { udpFastPath, ...opts });
   let server: RunningServer | undefined;
   afterEach(async () => {
     await server?.close();
@@ -73,6 +79,43 @@ describe('UDP listener', () => {
       ).rejects.toThrow(/EADDRINUSE/);
     } finally {
       await first.close();
+    }
+  });
+});
+
+/** Answers from one buffer it rewrites for every query, as the response cache does. */
+class SharedResponder extends FakeResponder {
+  private readonly buf = Buffer.alloc(8);
+  readonly sharedCalls: boolean[] = [];
+  lentCount = 0;
+
+  override respond(msg: Buffer, tcp: boolean, _client?: unknown, shared?: boolean): Buffer | null {
+    this.sharedCalls.push(shared === true);
+    if (!shared) return super.respond(msg, tcp);
+    this.buf.fill(0x2e);
+    msg.copy(this.buf, 0, 0, Math.min(8, msg.length));
+    return this.buf;
+  }
+
+  lent(): void {
+    this.lentCount++;
+  }
+}
+
+describe('UDP answers shared with the responder', () => {
+  it('asks for shared answers only on the native path, and each client gets its own bytes', async () => {
+    for (const udpFastPath of [true, false]) {
+      const r = new SharedResponder();
+      const server = await startWith(r, { udpFastPath });
+      try {
+        const { port } = server.addresses()[0];
+        const answers = await Promise.all(['one', 'two', 'three', 'four'].map((m) => ask(port, m)));
+        if (udpFastPath) expect(answers).toEqual(['one.....', 'two.....', 'three...', 'four....']);
+        else expect(answers).toEqual(['ok:one', 'ok:two', 'ok:three', 'ok:four']);
+        expect(r.sharedCalls).toEqual(Array(4).fill(udpFastPath));
+      } finally {
+        await server.close();
+      }
     }
   });
 });
