@@ -46,25 +46,28 @@ export interface LookupOptions {
 
 const MAX_CHAIN = 16;
 
-export function lookup(zone: Zone, qname: Labels, qtype: number, opts: LookupOptions): LookupResult {
+/** `qkeys`: suffixKeys(qname), when the caller has them already. */
+export function lookup(zone: Zone, qname: Labels, qtype: number, opts: LookupOptions, qkeys?: readonly string[]): LookupResult {
   const res: LookupResult = { rcode: Rcode.NOERROR, aa: true, answer: [], authority: [], denials: [], additional: [], clientSpelling: false };
-  const seen = new Set<string>([nameKey(qname)]);
+  let seen: Set<string> | undefined;
   let name = qname;
+  let keys = qkeys ?? suffixKeys(qname);
   for (let step = 0; step < MAX_CHAIN; step++) {
-    const next = resolveOnce(zone, name, qtype, opts, res, step === 0);
+    const next = resolveOnce(zone, name, keys, qtype, opts, res, step === 0);
     if (!next) return res;
-    const key = nameKey(next);
     // A chain that leaves the zone or loops ends here; the client's resolver takes over.
-    if (!isSubdomain(next, zone.origin) || seen.has(key)) return res;
-    seen.add(key);
+    if (!isSubdomain(next, zone.origin)) return res;
+    seen ??= new Set<string>([keys[0]]);
+    keys = suffixKeys(next);
+    if (seen.has(keys[0])) return res;
+    seen.add(keys[0]);
     name = next;
   }
   return res;
 }
 
 /** One step of the lookup. Returns the name to continue with when it met a CNAME or DNAME. */
-function resolveOnce(zone: Zone, qname: Labels, qtype: number, opts: LookupOptions, res: LookupResult, first: boolean): Labels | undefined {
-  const keys = suffixKeys(qname);
+function resolveOnce(zone: Zone, qname: Labels, keys: readonly string[], qtype: number, opts: LookupOptions, res: LookupResult, first: boolean): Labels | undefined {
   const n = qname.length;
   const z = zone.origin.length;
   let node: ZoneNode = zone.apex;

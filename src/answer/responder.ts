@@ -116,7 +116,8 @@ export class Responder {
     const limit = tcp ? 65535 : edns ? Math.min(edns.udpSize, this.opts.ednsMaxPayload) : 512;
     const w = new MessageWriter(limit);
     let flags = FLAG_QR | (q.flags & (OPCODE_MASK | FLAG_RD | FLAG_CD));
-    w.question(q.qname, q.qtype, q.qclass);
+    const keys = suffixKeys(q.qname);
+    w.question(q.qname, q.qtype, q.qclass, keys);
     const reserve = (edns ? optLength(options) : 0) + tsigRoom;
     let compactOk = false;
     const finish = (rcode: number): Buffer => {
@@ -132,10 +133,10 @@ export class Responder {
       // Meta-types other than ANY are not questions one can ask (RFC 6895 §3.1).
       return { wire: finish(Rcode.FORMERR), cacheable: true };
     }
-    const zone = this.store.find(suffixKeys(q.qname), q.qtype);
+    const zone = this.store.find(keys, q.qtype);
     if (!zone) return { wire: finish(Rcode.REFUSED), cacheable: true };
 
-    const res = lookup(zone, q.qname, q.qtype, { tcp, additionalMxSrv: this.opts.additionalMxSrv });
+    const res = lookup(zone, q.qname, q.qtype, { tcp, additionalMxSrv: this.opts.additionalMxSrv }, keys);
     // Data of class IN is not an authoritative answer to a question about every class.
     if (res.aa && q.qclass === Class.IN) flags |= FLAG_AA;
     const secure = edns?.dnssecOk ? zone.security : undefined;

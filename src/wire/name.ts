@@ -211,10 +211,36 @@ export function readName(msg: Buffer, offset: number): { labels: Labels; end: nu
   return { labels, end };
 }
 
+const keyScratch = Buffer.allocUnsafe(MAX_NAME_WIRE + 1);
+
 /** keys[i] is the key of `labels` without its first i labels; keys[labels.length] is ".". */
 export function suffixKeys(labels: Labels): string[] {
-  const keys: string[] = new Array(labels.length + 1);
-  keys[labels.length] = '.';
+  const n = labels.length;
+  const keys: string[] = new Array(n + 1);
+  keys[n] = '.';
+  if (n === 0) return keys;
+  // Nearly every name needs no escape: its key is its lower-cased bytes with dots, made as
+  // one flat string whose suffixes are slices (a key built by concatenation is flattened
+  // again by every Map lookup).
+  const starts = new Array<number>(n);
+  let o = 0;
+  for (let i = 0; i < n; i++) {
+    const l = labels[i];
+    starts[i] = o;
+    for (let j = 0; j < l.length; j++) {
+      const c = l[j];
+      if (PLAIN[c] === 0) return escapedSuffixKeys(labels, keys);
+      keyScratch[o++] = LOWER[c];
+    }
+    keyScratch[o++] = 0x2e;
+  }
+  const full = keyScratch.toString('latin1', 0, o);
+  keys[0] = full;
+  for (let i = 1; i < n; i++) keys[i] = full.slice(starts[i]);
+  return keys;
+}
+
+function escapedSuffixKeys(labels: Labels, keys: string[]): string[] {
   let s = '';
   for (let i = labels.length - 1; i >= 0; i--) {
     s = escapeLabel(labels[i], true) + '.' + s;

@@ -1,18 +1,21 @@
 // Writes a response with name compression. Records go in whole RRsets; an RRset that
 // does not fit is taken back entirely (compression entries included), so the caller can
 // decide between setting TC and dropping the set.
-import { lowerByte, type Labels } from './name.js';
+import { suffixKeys, type Labels } from './name.js';
 import { Type } from './constants.js';
 
 /** Where names sit inside rdata of the types RFC 3597 §4 allows us to compress. */
-function compressibleNames(type: number): ((rd: Buffer) => number[]) | undefined {
+const AT_START: readonly number[] = [0];
+const AFTER_PREFERENCE: readonly number[] = [2];
+
+function compressibleNames(type: number): ((rd: Buffer) => readonly number[]) | undefined {
   switch (type) {
     case Type.NS:
     case Type.CNAME:
     case Type.PTR:
-      return () => [0];
+      return () => AT_START;
     case Type.MX:
-      return () => [2];
+      return () => AFTER_PREFERENCE;
     case Type.SOA:
       return (rd) => [0, skipName(rd, 0)];
     default:
@@ -45,26 +48,29 @@ function readLabels(buf: Buffer, off: number): { labels: Labels; end: number } {
   return { labels, end: off + 1 };
 }
 
-function lowerLabel(l: Buffer): string {
-  let s = '';
-  for (let i = 0; i < l.length; i++) s += String.fromCharCode(lowerByte(l[i]));
-  return s;
-}
-
 // Zone owners are the same Labels arrays answer after answer: their suffix keys are made once.
-const keysCache = [new WeakMap<Labels, string[]>(), new WeakMap<Labels, string[]>()];
+const keysCache = [new WeakMap<Labels, readonly string[]>(), new WeakMap<Labels, readonly string[]>()];
 
-/** keys[i]: the compression key of the name without its first i labels. */
-function suffixKeysOf(labels: Labels, exactCase: boolean, remember: boolean): string[] {
+/**
+ * keys[i]: the compression key of the name without its first i labels. Case-insensitive keys
+ * are the lookup keys (suffixKeys), so the question's keys, made once for the lookup, serve
+ * here too; exact-case keys (zone transfers) are length-prefixed labels as written.
+ */
+function suffixKeysOf(labels: Labels, exactCase: boolean, remember: boolean): readonly string[] {
   const cache = keysCache[exactCase ? 1 : 0];
   let keys = remember ? cache.get(labels) : undefined;
   if (keys) return keys;
-  keys = new Array<string>(labels.length);
-  let suffix = '';
-  for (let i = labels.length - 1; i >= 0; i--) {
-    // Length-prefixed, so labels holding any byte cannot run into each other.
-    suffix = String.fromCharCode(labels[i].length) + (exactCase ? labels[i].toString('latin1') : lowerLabel(labels[i])) + suffix;
-    keys[i] = suffix;
+  if (exactCase) {
+    const k = new Array<string>(labels.length);
+    let suffix = '';
+    for (let i = labels.length - 1; i >= 0; i--) {
+      // Length-prefixed, so labels holding any byte cannot run into each other.
+      suffix = String.fromCharCode(labels[i].length) + labels[i].toString('latin1') + suffix;
+      k[i] = suffix;
+    }
+    keys = k;
+  } else {
+    keys = suffixKeys(labels);
   }
   if (remember) cache.set(labels, keys);
   return keys;
@@ -99,9 +105,9 @@ export class MessageWriter {
   }
 
   /** Writes a name, compressing against earlier names; false when it does not fit. */
-  private name(labels: Labels, compress: boolean, remember = true): boolean {
+  private name(labels: Labels, compress: boolean, remember = true, given?: readonly string[]): boolean {
     // The question's name is new with every query: remembering its keys would only cost.
-    const keys = suffixKeysOf(labels, this.exactCase, remember);
+    const keys = given && !this.exactCase ? given : suffixKeysOf(labels, this.exactCase, remember);
     for (let i = 0; i < labels.length; i++) {
       const at = compress ? this.names.get(keys[i]) : undefined;
       if (at !== undefined) {
@@ -112,13 +118,14 @@ export class MessageWriter {
       }
       const l = labels[i];
       if (this.offset + 1 + l.length > this.buf.length) return false;
-      // Offsets past 0x3fff cannot be pointed at.
-      if (this.offset < 0x4000 && !this.names.has(keys[i])) {
+      // Offsets past 0x3fff cannot be pointed at. (A compressed name missed the map already.)
+      if (this.offset < 0x4000 && (compress || !this.names.has(keys[i]))) {
         this.names.set(keys[i], this.offset);
         this.added.push(keys[i]);
       }
       this.buf[this.offset++] = l.length;
-      l.copy(this.buf, this.offset);
+      // TypedArray set(), not Buffer copy(): no argument checks and no view made per label.
+      this.buf.set(l, this.offset);
       this.offset += l.length;
     }
     if (this.offset + 1 > this.buf.length) return false;
@@ -126,8 +133,9 @@ export class MessageWriter {
     return true;
   }
 
-  question(qname: Labels, qtype: number, qclass: number): boolean {
-    if (!this.name(qname, true, false) || this.offset + 4 > this.buf.length) return false;
+  /** `keys`: the name's suffixKeys(), when the caller has them already. */
+  question(qname: Labels, qtype: number, qclass: number, keys?: readonly string[]): boolean {
+    if (!this.name(qname, true, false, keys) || this.offset + 4 > this.buf.length) return false;
     this.buf.writeUInt16BE(qtype, this.offset);
     this.buf.writeUInt16BE(qclass, this.offset + 2);
     this.offset += 4;
@@ -155,16 +163,16 @@ export class MessageWriter {
       if (names) {
         let from = 0;
         for (const at of names(rd)) {
-          if (at > from) ok = this.raw(rd.subarray(from, at), end);
+          if (at > from) ok = this.raw(rd, from, at, end);
           if (!ok) break;
           const n = labelsAt(rd, at);
           ok = this.name(n.labels, true);
           if (!ok) break;
           from = n.end;
         }
-        if (ok && from < rd.length) ok = this.raw(rd.subarray(from), end);
+        if (ok && from < rd.length) ok = this.raw(rd, from, rd.length, end);
       } else {
-        ok = this.raw(rd, end);
+        ok = this.raw(rd, 0, rd.length, end);
       }
       if (!ok || this.offset > end) { ok = false; break; }
       this.buf.writeUInt16BE(this.offset - lenAt - 2, lenAt);
@@ -179,10 +187,13 @@ export class MessageWriter {
     return true;
   }
 
-  private raw(b: Buffer, end: number): boolean {
-    if (this.offset + b.length > end) return false;
-    b.copy(this.buf, this.offset);
-    this.offset += b.length;
+  /** Appends b[from, to). */
+  private raw(b: Buffer, from: number, to: number, end: number): boolean {
+    const n = to - from;
+    if (this.offset + n > end) return false;
+    if (from === 0 && to === b.length) this.buf.set(b, this.offset);
+    else for (let i = 0; i < n; i++) this.buf[this.offset + i] = b[from + i];
+    this.offset += n;
     return true;
   }
 

@@ -35,5 +35,22 @@ describe('names', () => {
 
   it('gives the key of every suffix', () => {
     expect(suffixKeys(parseName('A.b.'))).toEqual(['a.b.', 'b.', '.']);
+    expect(suffixKeys([])).toEqual(['.']);
+  });
+
+  it('gives suffix keys equal to nameKey() of each suffix, with and without escapes', () => {
+    const names = ['WWW.Shop.Example.COM.', 'a\\.b.EXAMPLE.', 'x\\032y.z.', '\\@.Q\\"r.', '*.Wild.test.', 'mIxEd-CaSe_0.example.', '\\255\\000.a.'];
+    let seed = 7;
+    const rnd = (): number => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) % 256;
+    for (let k = 0; k < 200; k++) {
+      const labels = Array.from({ length: 1 + (k % 4) }, () => Buffer.from(Array.from({ length: 1 + (rnd() % 12) }, rnd)));
+      names.push(nameToText(labels));
+    }
+    for (const text of names) {
+      const labels = parseName(text);
+      const keys = suffixKeys(labels);
+      expect(keys.length).toBe(labels.length + 1);
+      keys.forEach((key, i) => expect(key, text).toBe(nameKey(labels.slice(i))));
+    }
   });
 });
