@@ -18,6 +18,8 @@ const FLAG_TC = 0x0200;
 const FLAG_RD = 0x0100;
 const FLAG_CD = 0x0010;
 const OPCODE_MASK = 0x7800;
+/** Every answer is written here, then copied out whole: respond() makes one at a time. */
+const SCRATCH = Buffer.allocUnsafe(65535);
 
 export class Responder {
   private cache: ResponseCache;
@@ -114,7 +116,7 @@ export class Responder {
     const edns = q.edns;
     const options = edns?.nsid && this.opts.nsid ? [{ code: OPT_NSID, data: this.opts.nsid }] : [];
     const limit = tcp ? 65535 : edns ? Math.min(edns.udpSize, this.opts.ednsMaxPayload) : 512;
-    const w = new MessageWriter(limit);
+    const w = new MessageWriter(limit, false, SCRATCH);
     let flags = FLAG_QR | (q.flags & (OPCODE_MASK | FLAG_RD | FLAG_CD));
     const keys = suffixKeys(q.qname);
     w.question(q.qname, q.qtype, q.qclass, keys);

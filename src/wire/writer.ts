@@ -95,13 +95,17 @@ export class MessageWriter {
   /**
    * `limit` is the largest message this writer may produce. With `exactCase`, a name is only
    * compressed against one spelled the same way: a zone transfer must keep every name's case
-   * (RFC 4343), where an answer may take the question's.
+   * (RFC 4343), where an answer may take the question's. `scratch`: see below.
    */
   constructor(
     private readonly limit: number,
     private readonly exactCase = false,
+    scratch?: Buffer,
   ) {
-    this.buf = Buffer.allocUnsafe(Math.min(limit, 65535));
+    const size = Math.min(limit, 65535);
+    // A caller that finishes one message before starting the next can lend one buffer for
+    // all of them: finish() copies the message out.
+    this.buf = scratch && scratch.length >= size ? scratch.subarray(0, size) : Buffer.allocUnsafe(size);
   }
 
   /** Writes a name, compressing against earlier names; false when it does not fit. */
