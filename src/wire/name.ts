@@ -248,3 +248,19 @@ function escapedSuffixKeys(labels: Labels, keys: string[]): string[] {
   }
   return keys;
 }
+
+/**
+ * A string whose code-unit order is RFC 4034 §6.1 canonical order: labels from the root,
+ * each byte lower-cased and stored as byte + 1, each label closed by 0. A label that is a
+ * prefix of another therefore sorts first, and a name before the names below it. Binary
+ * searches over many names compare these natively instead of label by label.
+ */
+export function canonicalSortKey(labels: Labels): string {
+  const codes: number[] = [];
+  for (let i = labels.length - 1; i >= 0; i--) {
+    const l = labels[i];
+    for (let j = 0; j < l.length; j++) codes.push(LOWER[l[j]] + 1);
+    codes.push(0);
+  }
+  return String.fromCharCode.apply(null, codes);
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalCompare, nameKey, nameToText, nameToWire, parseName, readName, suffixKeys } from '../../src/wire/name.js';
+import { canonicalCompare, canonicalSortKey, nameKey, nameToText, nameToWire, parseName, readName, suffixKeys } from '../../src/wire/name.js';
 
 describe('names', () => {
   it('parses escapes and relative names, and prints them back', () => {
@@ -51,6 +51,23 @@ describe('names', () => {
       const keys = suffixKeys(labels);
       expect(keys.length).toBe(labels.length + 1);
       keys.forEach((key, i) => expect(key, text).toBe(nameKey(labels.slice(i))));
+    }
+  });
+
+  it('gives sort keys whose string order is canonical order', () => {
+    let seed = 11;
+    const rnd = (): number => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) % 256;
+    const names = ['example.', 'a.example.', 'A.example.', 'yljkjljk.a.example.', 'Z.a.example.', 'zABC.a.EXAMPLE.', '*.z.example.', '\\001.z.example.', 'z.example.', '\\200.z.example.', 'a\\000.example.', 'a-.example.'].map((t) => parseName(t));
+    for (let k = 0; k < 300; k++) {
+      // Short labels over few byte values, so prefixes and equal labels come up often.
+      const labels = Array.from({ length: 1 + (rnd() % 3) }, () => Buffer.from(Array.from({ length: 1 + (rnd() % 3) }, () => [0, 1, 0x41, 0x61, 0x62, 0xff][rnd() % 6])));
+      names.push([...labels, ...parseName('example.')]);
+    }
+    for (const a of names) {
+      for (const b of names.slice(0, 60)) {
+        const byKey = Math.sign(canonicalSortKey(a) < canonicalSortKey(b) ? -1 : canonicalSortKey(a) > canonicalSortKey(b) ? 1 : 0);
+        expect(byKey, `${nameToText(a)} vs ${nameToText(b)}`).toBe(Math.sign(canonicalCompare(a, b)));
+      }
     }
   });
 });

@@ -1,6 +1,6 @@
 // The NSEC chain of a zone version (RFC 4034 §4, RFC 4035 §2.3): one record per
 // authoritative name in canonical order, each naming the next and listing its types.
-import { canonicalCompare, isSubdomain, wireLength, type Labels } from '../../wire/name.js';
+import { canonicalSortKey, isSubdomain, wireLength, type Labels } from '../../wire/name.js';
 import { Type } from '../../wire/constants.js';
 import type { RRset, Zone, ZoneNode } from '../../zone/zone.js';
 import { dataTypes, delegationTypes, nodeRole, TypeSetCache, type TypeSet } from './node-types.js';
@@ -59,16 +59,21 @@ export class NsecChain implements Iterable<NsecRecord> {
   covering(labels: Labels): NsecRecord | undefined {
     if (!isSubdomain(labels, this.origin)) return undefined;
     const recs = this.records;
+    const sortKeys = (this.sortKeys ??= recs.map((r) => canonicalSortKey(r.owner)));
+    const key = canonicalSortKey(labels);
     // Last owner at or before the name; the apex (index 0) sorts before every name in the zone.
     let lo = 0;
     let hi = recs.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (canonicalCompare(recs[mid].owner, labels) <= 0) lo = mid;
+      if (sortKeys[mid] <= key) lo = mid;
       else hi = mid - 1;
     }
-    return canonicalCompare(recs[lo].owner, labels) === 0 ? undefined : recs[lo];
+    return sortKeys[lo] === key ? undefined : recs[lo];
   }
+
+  /** canonicalSortKey() of every owner, made when the chain is first asked to cover a name. */
+  private sortKeys: string[] | undefined;
 }
 
 /** Builds the NSEC chain of a zone version. */
