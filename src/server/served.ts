@@ -2,12 +2,14 @@
 // for signed zones, signed as of a signing epoch. A new epoch (signatures refreshed) or a
 // reload makes a new version with a new serial, so secondaries see every change; served
 // serials are kept on disk and never go backwards, also across restarts.
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { ZoneConfig } from '../config/types.js';
 import { ZoneSigning } from '../dnssec/zone-signing.js';
 import { nextSerial } from '../zone/serial.js';
+import { nameToWire } from '../wire/name.js';
 import type { Zone } from '../zone/zone.js';
 import { zoneKey } from './zones.js';
 
@@ -25,6 +27,35 @@ interface Saved {
   served: number;
   fileSerial: number;
   epoch?: number;
+  /** Fingerprint of the loaded content (see `fingerprint`); absent in files of older versions. */
+  content?: string;
+}
+
+const FINGERPRINTS = new WeakMap<Zone, string>();
+
+/**
+ * What the served content follows from: every record loaded (the DNSKEYs of signed zones
+ * included) and the signing settings. A file edited without a serial change, or other keys,
+ * while we were down must still get a new serial after the restart, or secondaries would
+ * keep the old content under the serial we serve (and the IXFR journal could not be used).
+ */
+function fingerprint(base: Zone, config: ZoneConfig): string {
+  let f = FINGERPRINTS.get(base);
+  if (f === undefined) {
+    const h = createHash('sha256').update(JSON.stringify(config.dnssec ?? null, (_k, v: unknown) => (Buffer.isBuffer(v) ? v.toString('hex') : v)));
+    const fixed = Buffer.alloc(8);
+    for (const set of base.rrsets()) {
+      h.update(nameToWire(set.owner));
+      fixed.writeUInt16BE(set.type, 0);
+      fixed.writeUInt32BE(set.ttl >>> 0, 2);
+      fixed.writeUInt16BE(set.rdata.length, 6);
+      h.update(fixed);
+      for (const rd of set.rdata) h.update(rd.length.toString(16).padStart(4, '0')).update(rd);
+    }
+    f = h.digest('base64');
+    FINGERPRINTS.set(base, f);
+  }
+  return f;
 }
 
 /** Seconds between signing epochs: a quarter of the refresh interval, at most a day. */
@@ -81,14 +112,15 @@ export class ServedZones {
     const now = this.now();
     const epoch = signing && config.dnssec ? Math.floor(now / epochLength(config.dnssec.refresh)) * epochLength(config.dnssec.refresh) : undefined;
     const saved = this.read(key);
+    const content = fingerprint(base, config);
     let serial: number;
-    if (starting && saved && saved.fileSerial === base.serial && saved.epoch === epoch) {
-      serial = saved.served; // a restart with the same file and epoch serves what it served
+    if (starting && saved && saved.fileSerial === base.serial && saved.epoch === epoch && saved.content === content) {
+      serial = saved.served; // a restart with the same content and epoch serves what it served
     } else {
       serial = nextSerial(config.serial, base.serial, last ?? saved?.served, epoch ?? now);
     }
     const served = signing ? signing.at(serial, epoch!).zone : serial === base.serial ? base : base.withSerial(serial);
-    this.write(key, { served: serial, fileSerial: base.serial, epoch });
+    this.write(key, { served: serial, fileSerial: base.serial, epoch, content });
     return { config, base, served, serial, epoch };
   }
 

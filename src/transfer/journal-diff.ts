@@ -3,31 +3,38 @@
 // wants), and several successive differences folded into one. Done in slices: a signing
 // epoch of a large zone changes hundreds of thousands of RRSIGs.
 import { breathe, recordAt, type Content } from './zone-content.js';
-import { entryRecords, type JournalEntry } from './journal-file.js';
+import { entryLayout, type JournalEntry, type RecordList } from './journal-file.js';
+import { RecordTable } from './record-table.js';
 
 const RECORDS_PER_SLICE = 20_000;
 
 export interface RecordDiff {
-  deleted: Buffer[];
-  added: Buffer[];
+  deleted: RecordList;
+  added: RecordList;
 }
+
+const listOf = (t: RecordTable): RecordList => ({ count: t.size, bytes: t.bytes, records: () => t.records() });
 
 /** Records of `old` missing from `now`, and of `now` missing from `old`; the SOAs (record 0) left out. */
 export async function contentDiff(old: Content, now: Content): Promise<RecordDiff> {
-  const key = (b: Buffer) => b.toString('latin1');
-  const remaining = new Map<string, Buffer>();
+  const remaining = new RecordTable(old.offsets.length - 2);
   for (let i = 1; i < old.offsets.length - 1; i++) {
-    const r = recordAt(old, i);
-    remaining.set(key(r), r);
+    remaining.add(old.buf, old.offsets[i], old.offsets[i + 1]);
     if (i % RECORDS_PER_SLICE === 0) await breathe();
   }
-  const added: Buffer[] = [];
+  const added: number[] = [];
+  let bytes = 0;
   for (let i = 1; i < now.offsets.length - 1; i++) {
-    const r = recordAt(now, i);
-    if (!remaining.delete(key(r))) added.push(r);
+    if (!remaining.take(now.buf, now.offsets[i], now.offsets[i + 1])) {
+      added.push(i);
+      bytes += now.offsets[i + 1] - now.offsets[i];
+    }
     if (i % RECORDS_PER_SLICE === 0) await breathe();
   }
-  return { deleted: [...remaining.values()], added };
+  return {
+    deleted: listOf(remaining),
+    added: { count: added.length, bytes, records: function* () { for (const i of added) yield recordAt(now, i); } },
+  };
 }
 
 /**
@@ -36,24 +43,22 @@ export async function contentDiff(old: Content, now: Content): Promise<RecordDif
  * and added back. `fromSoa` is the SOA of the first entry's old version.
  */
 export async function condense(entries: readonly JournalEntry[]): Promise<RecordDiff & { fromSoa: Buffer }> {
-  const deleted = new Map<string, Buffer>();
-  const added = new Map<string, Buffer>();
+  const layouts = entries.map(entryLayout);
+  const capacity = layouts.reduce((n, l) => n + l.deleted + l.added, 0);
+  const deleted = new RecordTable(capacity);
+  const added = new RecordTable(capacity);
   let n = 0;
-  let fromSoa: Buffer | undefined;
-  for (const e of entries) {
-    const r = entryRecords(e);
-    fromSoa ??= r.fromSoa;
-    for (const rec of r.deleted) {
-      const k = rec.toString('latin1');
-      if (!added.delete(k)) deleted.set(k, rec);
+  for (const { payload: p, offsets: o, deleted: nDel, added: nAdd } of layouts) {
+    for (let i = 1; i <= nDel; i++) {
+      if (!added.take(p, o[i], o[i + 1])) deleted.add(p, o[i], o[i + 1]);
       if (++n % RECORDS_PER_SLICE === 0) await breathe();
     }
-    for (const rec of r.added) {
-      const k = rec.toString('latin1');
-      if (!deleted.delete(k)) added.set(k, rec);
+    for (let i = nDel + 2; i < nDel + nAdd + 2; i++) {
+      if (!deleted.take(p, o[i], o[i + 1])) added.add(p, o[i], o[i + 1]);
       if (++n % RECORDS_PER_SLICE === 0) await breathe();
     }
   }
-  if (!fromSoa) throw new Error('condense: no entries');
-  return { fromSoa, deleted: [...deleted.values()], added: [...added.values()] };
+  const first = layouts[0];
+  if (!first) throw new Error('condense: no entries');
+  return { fromSoa: first.payload.subarray(first.offsets[0], first.offsets[1]), deleted: listOf(deleted), added: listOf(added) };
 }

@@ -10,6 +10,7 @@ import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
 import { nameToWire, type Labels } from '../wire/name.js';
 import { recordEnd, recordOffsets } from './record-codec.js';
+import { breathe } from './zone-content.js';
 
 const MAGIC = Buffer.from('INKANJ01');
 const FIXED = 4 + 4 + 32 + 4 + 4;
@@ -23,13 +24,6 @@ export interface JournalEntry {
   frame: Buffer;
 }
 
-export interface EntryRecords {
-  fromSoa: Buffer;
-  deleted: Buffer[];
-  toSoa: Buffer;
-  added: Buffer[];
-}
-
 export class JournalFileError extends Error {}
 
 export function journalHeader(origin: Labels): Buffer {
@@ -37,35 +31,56 @@ export function journalHeader(origin: Labels): Buffer {
   return Buffer.concat([MAGIC, Buffer.from([name.length]), name]);
 }
 
+/** Records to write: how many, their bytes, and the records themselves. */
+export interface RecordList {
+  count: number;
+  bytes: number;
+  records(): Iterable<Buffer>;
+}
+
+/** Records copied between two turns of the event loop. */
+const COPY_SLICE = 20_000;
+
 /** Frames one change: `deleted` and `added` are whole records (record-codec.ts form). */
-export function encodeEntry(from: number, to: number, digest: Buffer, fromSoa: Buffer, deleted: readonly Buffer[], toSoa: Buffer, added: readonly Buffer[]): JournalEntry {
-  const head = Buffer.alloc(4 + FIXED);
-  let len = FIXED + fromSoa.length + toSoa.length;
-  for (const r of deleted) len += r.length;
-  for (const r of added) len += r.length;
-  head.writeUInt32BE(len, 0);
-  head.writeUInt32BE(from >>> 0, 4);
-  head.writeUInt32BE(to >>> 0, 8);
-  digest.copy(head, 12);
-  head.writeUInt32BE(deleted.length, 44);
-  head.writeUInt32BE(added.length, 48);
-  const frame = Buffer.concat([head, fromSoa, ...deleted, toSoa, ...added, Buffer.alloc(4)], 4 + len + 4);
-  frame.writeUInt32BE(crc32(frame.subarray(4, 4 + len)), 4 + len);
+export async function encodeEntry(from: number, to: number, digest: Buffer, fromSoa: Buffer, deleted: RecordList, toSoa: Buffer, added: RecordList): Promise<JournalEntry> {
+  const len = FIXED + fromSoa.length + deleted.bytes + toSoa.length + added.bytes;
+  const frame = Buffer.allocUnsafe(4 + len + 4);
+  frame.writeUInt32BE(len, 0);
+  frame.writeUInt32BE(from >>> 0, 4);
+  frame.writeUInt32BE(to >>> 0, 8);
+  digest.copy(frame, 12);
+  frame.writeUInt32BE(deleted.count, 44);
+  frame.writeUInt32BE(added.count, 48);
+  let pos = 4 + FIXED;
+  let n = 0;
+  for (const part of [[fromSoa], deleted.records(), [toSoa], added.records()]) {
+    for (const r of part) {
+      pos += r.copy(frame, pos);
+      if (++n % COPY_SLICE === 0) await breathe();
+    }
+  }
+  if (pos !== 4 + len) throw new Error(`journal entry: ${pos - 4 - FIXED} bytes of records, ${len - FIXED} expected`);
+  frame.writeUInt32BE(await crcOf(frame.subarray(4, 4 + len)), 4 + len);
   return { from: from >>> 0, to: to >>> 0, digest: Buffer.from(digest), frame };
 }
 
-/** The records of an entry, as subarrays of its frame. */
-export function entryRecords(e: JournalEntry): EntryRecords {
-  const p = e.frame.subarray(4, e.frame.length - 4);
-  const nDel = p.readUInt32BE(40);
-  const nAdd = p.readUInt32BE(44);
-  const offs = recordOffsets(p, FIXED, nDel + nAdd + 2);
-  const rec = (i: number) => p.subarray(offs[i], offs[i + 1]);
-  const deleted: Buffer[] = [];
-  for (let i = 1; i <= nDel; i++) deleted.push(rec(i));
-  const added: Buffer[] = [];
-  for (let i = nDel + 2; i < nDel + nAdd + 2; i++) added.push(rec(i));
-  return { fromSoa: rec(0), deleted, toSoa: rec(nDel + 1), added };
+/** CRC-32 of a large buffer, a few MB at a time. */
+async function crcOf(b: Buffer): Promise<number> {
+  let c = 0;
+  for (let pos = 0; pos < b.length; pos += CRC_SLICE) {
+    c = crc32(b.subarray(pos, pos + CRC_SLICE), c);
+    if (pos + CRC_SLICE < b.length) await breathe();
+  }
+  return c;
+}
+const CRC_SLICE = 8 << 20;
+
+/** Where an entry's records are: `payload[offsets[i], offsets[i+1])`; 0 is the old SOA, `deleted + 1` the new one. */
+export function entryLayout(e: JournalEntry): { payload: Buffer; offsets: number[]; deleted: number; added: number } {
+  const payload = e.frame.subarray(4, e.frame.length - 4);
+  const deleted = payload.readUInt32BE(40);
+  const added = payload.readUInt32BE(44);
+  return { payload, offsets: recordOffsets(payload, FIXED, deleted + added + 2), deleted, added };
 }
 
 export interface ParsedJournal {

@@ -8,8 +8,7 @@
 // journal is used only if it ends exactly at the content being served, or at a version the
 // served one can be measured from (the snapshot): anything else is discarded with a warning
 // naming the file, and secondaries get one whole zone.
-import { readFile } from 'node:fs/promises';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { silentLogger } from '../log.js';
@@ -18,19 +17,24 @@ import type { WireRRset } from '../wire/writer.js';
 import type { Labels } from '../wire/name.js';
 import { serialGt } from '../zone/serial.js';
 import type { Zone } from '../zone/zone.js';
-import { contentOf, breathe, recordAt, type Content } from './zone-content.js';
+import { contentOf, recordAt, type Content } from './zone-content.js';
 import { contentDiff, condense } from './journal-diff.js';
-import { appendEntry, encodeEntry, parseJournal, rewriteJournal, JournalFileError, type JournalEntry } from './journal-file.js';
+import { appendEntry, encodeEntry, parseJournal, rewriteJournal, JournalFileError, type JournalEntry, type RecordList } from './journal-file.js';
 import { readSnapshot, writeSnapshot, SnapshotFileError } from './snapshot-file.js';
 import { decodeRecord } from './record-codec.js';
 
 export const DEFAULT_JOURNAL_MAX_BYTES = 16 * 1024 * 1024;
 
+/** Records of a difference, decoded one at a time as a transfer sends them. */
+export interface Records extends Iterable<WireRRset> {
+  readonly length: number;
+}
+
 export interface Difference {
   /** The SOA of the version the client holds. */
   from: WireRRset;
-  deleted: WireRRset[];
-  added: WireRRset[];
+  deleted: Records;
+  added: Records;
 }
 
 export interface JournalOptions {
@@ -98,7 +102,7 @@ export class Journal {
     if (i < 0) return undefined;
     let d = j.condensed.get(serial);
     if (!d) {
-      d = condense(j.entries.slice(i)).then(async (c) => ({ from: decodeRecord(c.fromSoa), deleted: await decodeAll(c.deleted), added: await decodeAll(c.added) }));
+      d = condense(j.entries.slice(i)).then((c) => ({ from: decodeRecord(c.fromSoa), deleted: decoded(c.deleted), added: decoded(c.added) }));
       j.condensed.set(serial, d);
     }
     return d;
@@ -154,10 +158,11 @@ export class Journal {
       j.rewrite = true;
       this.advance(j, zone, now);
       await this.persist(j, undefined, now);
+      this.logger.info({ zone: j.name, serial: now.serial, file: j.journalPath }, 'journal: started at this version');
       return;
     }
     const d = await contentDiff(prev, now);
-    const entry = encodeEntry(prev.serial, now.serial, now.digest, recordAt(prev, 0), d.deleted, recordAt(now, 0), d.added);
+    const entry = await encodeEntry(prev.serial, now.serial, now.digest, recordAt(prev, 0), d.deleted, recordAt(now, 0), d.added);
     j.entries.push(entry);
     j.bytes += entry.frame.length;
     const dropped = this.trim(j);
@@ -165,7 +170,7 @@ export class Journal {
     const computed = Date.now() - t0;
     await this.persist(j, dropped ? undefined : entry, now);
     this.logger.info(
-      { zone: j.name, from: prev.serial, to: now.serial, deleted: d.deleted.length, added: d.added.length, bytes: entry.frame.length, kept: j.entries.length, dropped, ms: computed, writeMs: Date.now() - t0 - computed },
+      { zone: j.name, from: prev.serial, to: now.serial, deleted: d.deleted.count, added: d.added.count, bytes: entry.frame.length, kept: j.entries.length, dropped, ms: computed, writeMs: Date.now() - t0 - computed },
       'journal: change recorded',
     );
   }
@@ -248,11 +253,11 @@ export class Journal {
   }
 }
 
-async function decodeAll(records: readonly Buffer[]): Promise<WireRRset[]> {
-  const out: WireRRset[] = [];
-  for (let i = 0; i < records.length; i++) {
-    out.push(decodeRecord(records[i]));
-    if (i % 20_000 === 19_999) await breathe();
-  }
-  return out;
+function decoded(list: RecordList): Records {
+  return {
+    length: list.count,
+    *[Symbol.iterator]() {
+      for (const r of list.records()) yield decodeRecord(r);
+    },
+  };
 }

@@ -1,23 +1,28 @@
 // Records as the journal and the snapshot keep them: each in uncompressed wire form (owner,
 // type, class, TTL, rdata length, rdata), so two records are the same exactly when their
 // bytes are, and a secondary's copy can be compared byte for byte with what we hold.
-import { nameToWire, readName } from '../wire/name.js';
+import { readName } from '../wire/name.js';
 import type { WireRRset } from '../wire/writer.js';
 
-/** Appends every record of `set` (one per rdata) to `out`; returns the bytes added. */
-export function encodeRRset(set: WireRRset, out: Buffer[]): number {
-  const owner = nameToWire(set.owner);
-  let n = 0;
-  for (const rd of set.rdata) {
-    const fixed = Buffer.allocUnsafe(10);
-    fixed.writeUInt16BE(set.type, 0);
-    fixed.writeUInt16BE(set.class ?? 1, 2);
-    fixed.writeUInt32BE(set.ttl >>> 0, 4);
-    fixed.writeUInt16BE(rd.length, 8);
-    out.push(owner, fixed, rd);
-    n += owner.length + 10 + rd.length;
+/** Bytes of one record of `set` with this rdata. */
+export function recordLength(set: WireRRset, rd: Buffer): number {
+  let n = 1;
+  for (const l of set.owner) n += l.length + 1;
+  return n + 10 + rd.length;
+}
+
+/** Writes one record of `set` with this rdata at `pos`; returns the offset after it. */
+export function writeRecord(out: Buffer, pos: number, set: WireRRset, rd: Buffer): number {
+  for (const l of set.owner) {
+    out[pos++] = l.length;
+    pos += l.copy(out, pos);
   }
-  return n;
+  out[pos++] = 0;
+  out.writeUInt16BE(set.type, pos);
+  out.writeUInt16BE(set.class ?? 1, pos + 2);
+  out.writeUInt32BE(set.ttl >>> 0, pos + 4);
+  out.writeUInt16BE(rd.length, pos + 8);
+  return pos + 10 + rd.copy(out, pos + 10);
 }
 
 /** Offset just past the record starting at `pos`; throws RangeError when it runs past `end`. */

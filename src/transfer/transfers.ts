@@ -102,7 +102,14 @@ export class Transfers {
   private incremental(zone: Zone, diff: Difference, from: number, q: Query, room: number, tsig: TsigStream | undefined, log: object, now: number): Iterator<Buffer> | AsyncIterator<Buffer> {
     // RFC 1995 §4: our SOA, then the client's SOA, what was deleted, our SOA, what was added, our SOA.
     this.logger.info({ ...log, serial: zone.serial, from, deleted: diff.deleted.length, added: diff.added.length }, 'transfer started (incremental)');
-    const sets = [zone.soa, diff.from, ...diff.deleted, zone.soa, ...diff.added, zone.soa];
+    const sets = (function* () {
+      yield zone.soa;
+      yield diff.from;
+      yield* diff.deleted;
+      yield zone.soa;
+      yield* diff.added;
+      yield zone.soa;
+    })();
     return this.stream(zone, transferMessages(sets, q, room), tsig, log, now);
   }
 

@@ -1,5 +1,5 @@
 // Served versions: serial policies, signing epochs, and serials kept across restarts.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -79,6 +79,21 @@ describe('served versions', () => {
     const b = new ServedZones(state, silentLogger, () => undefined, now);
     const [again] = b.update([cfg()], new Map([['example.com.', signed()]]));
     expect(again.serial).toBe(afterReload);
+    b.close();
+  });
+
+  it('a restart after the file was edited without a serial change serves a new serial', () => {
+    const now = () => 1_800_000_000;
+    const state = join(dir, 'state5');
+    const edited = join(dir, 'edited.zone');
+    writeFileSync(edited, readFileSync(FILE, 'utf8'));
+    const a = new ServedZones(state, silentLogger, () => undefined, now);
+    const [first] = a.update([cfg({ dnssec: undefined, file: edited })], new Map([['example.com.', loadZoneFile(edited, 'example.com.')]]));
+    a.close();
+    writeFileSync(edited, readFileSync(FILE, 'utf8') + 'added-while-down 300 IN A 192.0.2.99\n');
+    const b = new ServedZones(state, silentLogger, () => undefined, now);
+    const [again] = b.update([cfg({ dnssec: undefined, file: edited })], new Map([['example.com.', loadZoneFile(edited, 'example.com.')]]));
+    expect(again.serial).toBe(first.serial + 1);
     b.close();
   });
 
