@@ -9,9 +9,10 @@
 //
 // s is NOT normalised to the low half (RFC 6605 / DNSSEC do not ask for it, and the RFC 6979
 // test vectors are high-s): output is exactly r || s of RFC 6979.
-import { createECDH, createHash, randomFillSync, type ECDH } from 'node:crypto';
+import { createECDH, randomFillSync, type ECDH } from 'node:crypto';
 import type { Signer } from '../algorithm.js';
-import { Rfc6979Nonces, inRange } from './rfc6979.js';
+import { FastNonces, Rfc6979Nonces, inRange } from './rfc6979.js';
+import { sha256Into } from './sha256.js';
 import { invEuclid, invLehmer } from './modinv.js';
 
 export const N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
@@ -57,6 +58,8 @@ export class P256Signer implements Signer {
   private readonly x: Buffer;
   private readonly d: bigint;
   private readonly ecdh: ECDH;
+  private readonly nonces: FastNonces;
+  private readonly h1 = Buffer.alloc(32);
 
   constructor(privateKey: Uint8Array) {
     this.x = scalar32(privateKey);
@@ -64,27 +67,46 @@ export class P256Signer implements Signer {
     this.d = hexToBig(this.x);
     this.ecdh = createECDH('prime256v1');
     this.publicKey = p256PublicKey(this.x);
+    this.nonces = new FastNonces(this.x);
   }
 
   sign(data: Buffer): Buffer {
-    return this.signDigest(createHash('sha256').update(data).digest());
+    sha256Into(data, 0, data.length, this.h1);
+    return this.signDigest(this.h1);
+  }
+
+  /**
+   * The RFC 6979 nonce for `h1` and its r: the first candidate from the fast path; on the
+   * rare rejections (k >= n, r = 0) the step-by-step generator goes on as the RFC says.
+   */
+  private nonce(h1: Buffer): { k: Buffer; r: bigint; gen?: Rfc6979Nonces } {
+    const fast = this.nonces.first(h1);
+    if (fast) {
+      const r = this.rFor(fast);
+      if (r !== 0n) return { k: fast, r };
+    }
+    const gen = new Rfc6979Nonces(this.x, h1);
+    let k = gen.next();
+    if (fast) k = gen.next(); // the first candidate was usable as k but gave r = 0
+    let r = this.rFor(k);
+    while (r === 0n) { k = gen.next(); r = this.rFor(k); }
+    return { k, r, gen };
   }
 
   /** Signs a SHA-256 digest (32 bytes) of the data. */
   signDigest(h1: Buffer): Buffer {
     if (h1.length !== 32) throw new Error('P-256 signDigest needs a 32-byte SHA-256 digest');
     const z = hexToBig(h1); // qlen = hlen = 256: e = int(h1) (z < 2n; reduced below)
-    const nonces = new Rfc6979Nonces(this.x, h1);
+    let { k, r, gen } = this.nonce(h1);
     for (;;) {
-      const k = nonces.next();
-      const r = this.rFor(k);
-      if (r === 0n) continue;
       const kn = hexToBig(k);
       const b = randomScalar();
       const kinv = (invBlinded((kn * b) % N) * b) % N;
       const s = (kinv * ((z + r * this.d) % N)) % N;
-      if (s === 0n) continue;
-      return Buffer.from(bigTo32(r) + bigTo32(s), 'hex');
+      if (s !== 0n) return Buffer.from(bigTo32(r) + bigTo32(s), 'hex');
+      // s = 0 (probability 2^-256): RFC 6979 moves on to the next candidate.
+      if (!gen) { gen = new Rfc6979Nonces(this.x, h1); gen.next(); }
+      do { k = gen.next(); r = this.rFor(k); } while (r === 0n);
     }
   }
 
@@ -105,12 +127,10 @@ export class P256Signer implements Signer {
     const b = randomScalar();
     let acc = b;
     for (let i = 0; i < count; i++) {
-      const h1 = createHash('sha256').update(data[i]!).digest();
+      const h1 = this.h1;
+      sha256Into(data[i]!, 0, data[i]!.length, h1);
       zs[i] = hexToBig(h1);
-      const nonces = new Rfc6979Nonces(this.x, h1);
-      let k = nonces.next();
-      let r = this.rFor(k);
-      while (r === 0n) { k = nonces.next(); r = this.rFor(k); }
+      const { k, r } = this.nonce(h1);
       rs[i] = r;
       ks[i] = hexToBig(k);
       acc = (acc * ks[i]!) % N;
@@ -129,7 +149,7 @@ export class P256Signer implements Signer {
   }
 
   /** r = (k·G).x mod n, computed natively (constant-time fixed-base multiplication). */
-  private rFor(k: Buffer): bigint {
+  private rFor(k: Uint8Array): bigint {
     this.ecdh.setPrivateKey(k);
     // Compressed form '02|03' || X as hex: the x coordinate without a Buffer round trip.
     const r = BigInt('0x' + this.ecdh.getPublicKey('hex', 'compressed').slice(2));

@@ -2,6 +2,7 @@
 // HMAC-SHA-256). The group order and the hash are both 256 bits long (qlen = hlen = 256),
 // so bits2int is a plain big-endian read and one HMAC output is one candidate nonce.
 import { createHmac } from 'node:crypto';
+import { HmacKey, compress, hmacInto } from './sha256.js';
 
 /** The order n of the P-256 group, big-endian. */
 export const P256_N = Buffer.from('ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551', 'hex');
@@ -79,4 +80,56 @@ export class Rfc6979Nonces {
 /** The first RFC 6979 nonce for (x, h1): what a signature uses unless r or s comes out 0. */
 export function rfc6979Nonce(x: Buffer, h1: Buffer): Buffer {
   return new Rfc6979Nonces(x, h1).next();
+}
+
+const K0 = new HmacKey(ZERO32);
+
+/**
+ * The same first nonce as `rfc6979Nonce(x, h1)`, made with resumable SHA-256 states instead
+ * of node:crypto HMAC objects (5 HMACs, 15 compressions, no allocation): one per private
+ * key, reused for every message. Step d's first message block (V || 0x00 || x[0..31)) is the
+ * same for every message under one key, so it is absorbed once here.
+ */
+export class FastNonces {
+  private readonly dInner = new Int32Array(8);
+  private readonly k1 = new HmacKey(ZERO32);
+  private readonly k2 = new HmacKey(ZERO32);
+  private readonly msg = new Uint8Array(97);
+  private readonly k = Buffer.alloc(32);
+  private readonly v = Buffer.alloc(32);
+
+  constructor(x: Buffer) {
+    const m = this.msg;
+    m.fill(0x01, 0, 32);
+    m[32] = 0x00;
+    m.set(x, 33);
+    this.dInner.set(K0.inner);
+    compress(this.dInner, m, 0);
+  }
+
+  /**
+   * The first candidate nonce for `h1` (32 bytes) if it lies in [1, n), else undefined (then
+   * use Rfc6979Nonces, which goes on to step h.3). The result is overwritten by the next call.
+   */
+  first(h1: Buffer): Buffer | undefined {
+    const m = this.msg, k = this.k, v = this.v;
+    m.set(bits2octets(h1), 65);
+    // d. K = HMAC_0(V || 0x00 || x || h1), resumed after the per-key first block.
+    hmacInto(K0, m, 64, 97, k, 0, this.dInner, 128);
+    this.k1.rekey(k);
+    // e. V = HMAC_K(V), V = 0x01..
+    hmacInto(this.k1, ONE32, 0, 32, v);
+    // f. K = HMAC_K(V || 0x01 || x || h1)
+    m.set(v, 0);
+    m[32] = 0x01;
+    hmacInto(this.k1, m, 0, 97, k);
+    this.k2.rekey(k);
+    // g. V = HMAC_K(V); h.2: T = V = HMAC_K(V)
+    hmacInto(this.k2, v, 0, 32, v);
+    hmacInto(this.k2, v, 0, 32, v);
+    // Restore the per-key first block of step d for the next message.
+    m.fill(0x01, 0, 32);
+    m[32] = 0x00;
+    return inRange(v) ? v : undefined;
+  }
 }
