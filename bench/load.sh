@@ -18,7 +18,7 @@
 #   REPEAT [1]                  runs per server and workload; the best q/s is kept
 #                               (use 3 on a machine others are using)
 #   HALF [1]                    also run inkan at 50% of its measured peak (dnsperf -Q)
-#   INKAN_CACHE []              inkan's response-cache-entries (default: inkan's own, 100000)
+#   INKAN_CACHE []              inkan's response-cache-entries (default: inkan's own, 500000)
 #   READY_TIMEOUT [120]         seconds a server may take to load and answer
 #   OUT [bench/results/load-<date>.txt]  where the summary is also written
 #   BUILD [1]                   run `npm run build` before starting inkan

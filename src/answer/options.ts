@@ -14,5 +14,5 @@ export const DEFAULT_ANSWER_OPTIONS: AnswerOptions = {
   ednsMaxPayload: 1232,
   nsid: undefined,
   additionalMxSrv: false,
-  responseCacheEntries: 100_000,
+  responseCacheEntries: 500_000,
 };

@@ -82,7 +82,7 @@ export const DEFAULT_LISTEN = ['127.0.0.1:53', '[::1]:53'];
 export const DEFAULTS = {
   ednsMaxPayload: 1232,
   additionalTargets: false,
-  responseCacheEntries: 100_000,
+  responseCacheEntries: 500_000,
   tcp: { idleTimeoutMs: 10_000, maxConnections: 1000 } satisfies TcpConfig,
   log: { level: 'info', querySample: 0 } satisfies LogConfig,
   keysDir: 'keys',

@@ -36,7 +36,7 @@ describe('loadConfig defaults', () => {
     expect(c.ednsMaxPayload).toBe(1232);
     expect(c.nsid).toBeUndefined();
     expect(c.additionalTargets).toBe(false);
-    expect(c.responseCacheEntries).toBe(100_000);
+    expect(c.responseCacheEntries).toBe(500_000);
     expect(c.tcp).toEqual({ idleTimeoutMs: 10_000, maxConnections: 1000 });
     expect(c.log).toEqual({ level: 'info', querySample: 0 });
   });
