@@ -1,11 +1,12 @@
 // Makes RRSIG records (RFC 4034 §3) for RRsets, through the signature cache.
-import { createHash } from 'node:crypto';
 import { nameKey, type Labels } from '../wire/name.js';
 import { Type } from '../wire/constants.js';
 import type { WireRRset } from '../wire/writer.js';
 import type { PrivateKeyMaterial, Signer } from './algorithm.js';
-import { canonicalName, canonicalRRset, signatureLabels } from './canonical.js';
+import { canonicalName, canonicalRRset } from './canonical.js';
+import { signedData } from './signed-data.js';
 import type { SignatureCache } from './signature-cache.js';
+import { sha256Into } from './crypto/sha256.js';
 import { jitter, windowAt, type ValidityPolicy, type Window } from './window.js';
 
 export interface ZoneKey {
@@ -36,33 +37,40 @@ export interface SignableRRset {
   readonly rdata: readonly Buffer[];
 }
 
-interface Prepared {
-  canonical: Buffer;
+/**
+ * What the signer remembers about one RRset object, in the cache's bounded memo: the digest
+ * that names its content in cache keys, its jitter offset, and the signatures last handed
+ * out with the window they belong to. Not the canonical form: signing threads rebuild it.
+ */
+export interface Remembered {
+  /** Base64 SHA-256 of the canonical RRset. */
   digest: string;
+  /** The refresh interval `offset` was computed for. */
+  refresh: number;
   offset: number;
+  keys?: readonly ZoneKey[];
+  policyTag?: string;
+  from: number;
+  until: number;
+  rdata?: Buffer[];
 }
 
-interface Canonical {
-  canonical: Buffer;
-  digest: string;
-  /** Jitter offsets, by refresh interval. */
-  offsets: Map<number, number>;
-}
+const DIGEST = Buffer.alloc(32);
 
-// Shared by every maker: the versions of a zone (one per signing epoch) share RRset objects,
-// so each RRset is put in canonical form and hashed once, not once per version.
-const CANONICAL = new WeakMap<SignableRRset, Canonical>();
+/** The base64 SHA-256 digest naming a canonical RRset in cache keys. */
+export function digestOf(canonical: Buffer): string {
+  sha256Into(canonical, 0, canonical.length, DIGEST);
+  return DIGEST.toString('base64');
+}
 
 export class RRsigMaker {
-  private readonly signerName: Buffer;
-  /** The signatures last handed out per RRset, with the window they belong to. */
-  private recent = new WeakMap<SignableRRset, { keys: readonly ZoneKey[]; from: number; until: number; rdata: Buffer[] }>();
+  readonly signerName: Buffer;
   /** Validity and skew shape the dates too, so they are part of every cache key. */
   private readonly policyTag: string;
 
   constructor(
     private readonly origin: Labels,
-    private readonly policy: ValidityPolicy,
+    readonly policy: ValidityPolicy,
     private readonly cache: SignatureCache,
     private readonly now: () => number = () => Math.floor(Date.now() / 1000),
   ) {
@@ -70,14 +78,20 @@ export class RRsigMaker {
     this.policyTag = `${policy.validity}/${policy.skew}`;
   }
 
-  /** Lets go of the signatures remembered per RRset (a version no longer served needs none). */
-  forget(): void {
-    this.recent = new WeakMap();
-  }
+  /**
+   * Kept for callers that let go of a replaced version: what is remembered per RRset now
+   * lives in the cache's memo, shared by every version and bounded, so nothing is held here.
+   */
+  forget(): void {}
 
   /** The same maker with another clock: a served version signs as of its signing epoch. */
   withClock(now: () => number): RRsigMaker {
     return new RRsigMaker(this.origin, this.policy, this.cache, now);
+  }
+
+  /** The maker's clock: seconds since the epoch (fixed for a served version's signing epoch). */
+  time(): number {
+    return this.now();
   }
 
   /** Seconds between re-signings of one RRset. */
@@ -85,58 +99,90 @@ export class RRsigMaker {
     return this.policy.refresh;
   }
 
-  private cacheKey(k: ZoneKey, p: Prepared, w: Window): string {
-    return `${k.id}|${p.digest}|${w.start}|${this.policyTag}`;
+  /** The cache key of `key`'s signature over the content `digest` in the window starting at `start`. */
+  cacheKey(keyId: string, digest: string, start: number): string {
+    return `${keyId}|${digest}|${start}|${this.policyTag}`;
   }
 
-  private prepare(set: SignableRRset): Prepared {
-    let c = CANONICAL.get(set);
-    if (!c) {
-      const canonical = canonicalRRset(set.owner, set.type, set.ttl, set.rdata);
-      c = { canonical, digest: createHash('sha256').update(canonical).digest('base64'), offsets: new Map() };
-      CANONICAL.set(set, c);
+  /** What is remembered about `set`, if anything (no work done). */
+  known(set: SignableRRset): Remembered | undefined {
+    const r = this.cache.memo.get(set);
+    if (r && r.refresh !== this.policy.refresh) {
+      r.offset = jitter(nameKey(set.owner) + '/' + set.type, this.policy.refresh);
+      r.refresh = this.policy.refresh;
     }
-    let offset = c.offsets.get(this.policy.refresh);
-    if (offset === undefined) {
-      offset = jitter(nameKey(set.owner) + '/' + set.type, this.policy.refresh);
-      c.offsets.set(this.policy.refresh, offset);
-    }
-    const p: Prepared = { canonical: c.canonical, digest: c.digest, offset };
-    return p;
+    return r;
+  }
+
+  /** Remembers a digest and offset worked out elsewhere (a signing thread). */
+  learn(set: SignableRRset, digest: string, offset: number): Remembered {
+    const r: Remembered = { digest, refresh: this.policy.refresh, offset, from: 0, until: 0 };
+    this.cache.memo.set(set, r);
+    return r;
+  }
+
+  private facts(set: SignableRRset): Remembered {
+    return this.known(set)
+      ?? this.learn(set, digestOf(canonicalRRset(set.owner, set.type, set.ttl, set.rdata)), jitter(nameKey(set.owner) + '/' + set.type, this.policy.refresh));
   }
 
   /** The window an RRset's signatures belong to at `at` (seconds since the epoch). */
   window(set: SignableRRset, at = this.now()): Window {
-    return windowAt(at, this.prepare(set).offset, this.policy);
+    return windowAt(at, this.facts(set).offset, this.policy);
+  }
+
+  /** The window starting points to sign at `at`: the current one, and with `ahead` the next. */
+  windowsAt(offset: number, at = this.now(), ahead = true): Window[] {
+    const w = windowAt(at, offset, this.policy);
+    return ahead ? [w, windowAt(w.end, offset, this.policy)] : [w];
   }
 
   /** RRSIG rdata for each key, made or taken from the cache. */
   sign(set: SignableRRset, keys: readonly ZoneKey[], at = this.now()): Buffer[] {
+    const r = this.facts(set);
     // The same RRset asked again within its window: no cache key to build, no lookup.
-    const m = this.recent.get(set);
-    if (m && m.keys === keys && at >= m.from && at < m.until) return m.rdata;
-    const p = this.prepare(set);
-    const w = windowAt(at, p.offset, this.policy);
-    const rdata = keys.map((k) => this.cache.get(this.cacheKey(k, p, w), () => this.make(set, p.canonical, k, w)));
-    this.recent.set(set, { keys, from: w.start, until: w.end, rdata });
+    if (r.keys === keys && at >= r.from && at < r.until && r.policyTag === this.policyTag) return r.rdata!;
+    const w = windowAt(at, r.offset, this.policy);
+    let canonical: Buffer | undefined;
+    const rdata = keys.map((k) => this.cache.get(this.cacheKey(k.id, r.digest, w.start), () => {
+      canonical ??= canonicalRRset(set.owner, set.type, set.ttl, set.rdata);
+      return this.make(set, canonical, k, w);
+    }));
+    r.keys = keys;
+    r.policyTag = this.policyTag;
+    r.from = w.start;
+    r.until = w.end;
+    r.rdata = rdata;
     return rdata;
   }
 
   /** The signatures of the current window (and with `ahead`, the next) that the cache lacks. */
   missing(set: SignableRRset, keys: readonly ZoneKey[], at = this.now(), ahead = true): SigningTask[] {
-    const p = this.prepare(set);
-    const now = windowAt(at, p.offset, this.policy);
+    const r = this.facts(set);
     const out: SigningTask[] = [];
-    for (const w of ahead ? [now, windowAt(now.end, p.offset, this.policy)] : [now]) {
+    let canonical: Buffer | undefined;
+    for (const w of this.windowsAt(r.offset, at, ahead)) {
       for (const key of keys) {
-        const cacheKey = this.cacheKey(key, p, w);
+        const cacheKey = this.cacheKey(key.id, r.digest, w.start);
         if (this.cache.has(cacheKey)) continue;
+        canonical ??= canonicalRRset(set.owner, set.type, set.ttl, set.rdata);
         // One allocation: the signed data, whose head is the RRSIG rdata up to the signature.
-        const data = this.signedData(set, key, w, p.canonical);
+        const data = this.signedData(set, key, w, canonical);
         out.push({ cacheKey, key, unsigned: data.subarray(0, 18 + this.signerName.length), data });
       }
     }
     return out;
+  }
+
+  /** Stores RRSIG rdata made by a signing thread under its cache key. */
+  put(cacheKey: string, rdata: Buffer): void {
+    this.cache.put(cacheKey, rdata);
+    this.cache.signed++;
+  }
+
+  /** True when the cache holds the signature under `cacheKey`. */
+  cached(cacheKey: string): boolean {
+    return this.cache.has(cacheKey);
   }
 
   /** Stores a signature a signing thread made for `task`. */
@@ -165,16 +211,7 @@ export class RRsigMaker {
 
   /** RFC 4034 §3.1.8.1: the RRSIG rdata without its signature, then the canonical RRset. */
   private signedData(set: SignableRRset, key: ZoneKey, w: Window, canonical: Buffer): Buffer {
-    const head = Buffer.allocUnsafe(18 + this.signerName.length + canonical.length);
-    head.writeUInt16BE(set.type, 0);
-    head[2] = key.algorithm;
-    head[3] = signatureLabels(set.owner);
-    head.writeUInt32BE(set.ttl >>> 0, 4);
-    head.writeUInt32BE(w.expiration >>> 0, 8);
-    head.writeUInt32BE(w.inception >>> 0, 12);
-    head.writeUInt16BE(key.tag, 16);
-    this.signerName.copy(head, 18);
-    canonical.copy(head, 18 + this.signerName.length);
-    return head;
+    const f = { type: set.type, algorithm: key.algorithm, ttl: set.ttl, inception: w.inception, expiration: w.expiration, tag: key.tag };
+    return signedData(f, set.owner, this.signerName, canonical);
   }
 }

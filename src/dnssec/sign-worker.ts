@@ -1,14 +1,28 @@
-// A signing thread: holds private keys it was given and signs batches of data with them.
+// A signing thread: holds private keys it was given and signs with them, either batches of
+// ready-made signed data ('sign'), or batches of RRsets it prepares itself ('prepare', then
+// 'signPrepared'): canonical form, digest and jitter offset first, so that the main thread
+// can tell from its cache which signatures are missing, then the RRSIG rdata of those.
 import { parentPort } from 'node:worker_threads';
 import type { PrivateKeyMaterial, Signer } from './algorithm.js';
 import { createSigner, signMany } from './crypto/index.js';
+import { prepareBatch, signPrepared, type KeySpec, type PreparedBatch } from './batch-signing.js';
 
 type Message =
   | { op: 'key'; id: string; material: PrivateKeyMaterial }
-  | { op: 'sign'; job: number; key: string; data: Uint8Array[] };
+  | { op: 'sign'; job: number; key: string; data: Uint8Array[] }
+  | { op: 'prepare'; job: number; rrsets: ArrayBuffer; refresh: number }
+  | { op: 'signPrepared'; job: number; batch: number; keys: KeySpec[]; signerName: Uint8Array; tasks: ArrayBuffer };
 
 const signers = new Map<string, Signer>();
+/** Prepared batches waiting for the main thread to say what to sign. */
+const batches = new Map<number, PreparedBatch>();
 const buf = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+
+function signerFor(id: string): Signer {
+  const signer = signers.get(id);
+  if (!signer) throw new Error(`no key ${id} in this signing thread`);
+  return signer;
+}
 
 parentPort!.on('message', (m: Message) => {
   if (m.op === 'key') {
@@ -18,11 +32,21 @@ parentPort!.on('message', (m: Message) => {
     return;
   }
   try {
-    const signer = signers.get(m.key);
-    if (!signer) throw new Error(`no key ${m.key} in this signing thread`);
-    // signMany shares work across the batch (one blinded inversion for P-256): same bytes, faster.
-    const sigs = signMany(signer, m.data.map(buf));
-    parentPort!.postMessage({ job: m.job, sigs });
+    if (m.op === 'sign') {
+      // signMany shares work across the batch (one blinded inversion for P-256): same bytes, faster.
+      const sigs = signMany(signerFor(m.key), m.data.map(buf));
+      parentPort!.postMessage({ job: m.job, sigs });
+    } else if (m.op === 'prepare') {
+      const batch = prepareBatch(m.rrsets, m.refresh);
+      batches.set(m.job, batch);
+      parentPort!.postMessage({ job: m.job, facts: batch.facts }, [batch.facts]);
+    } else {
+      const batch = batches.get(m.batch);
+      batches.delete(m.batch);
+      if (!batch) throw new Error(`no prepared batch ${m.batch} in this signing thread`);
+      const rdata = signPrepared(batch, m.keys, signerFor, buf(m.signerName), new Uint32Array(m.tasks));
+      parentPort!.postMessage({ job: m.job, rdata }, [rdata]);
+    }
   } catch (err) {
     parentPort!.postMessage({ job: m.job, error: (err as Error).message });
   }

@@ -2,6 +2,16 @@
 // that a reload leaves unchanged keeps its signatures; a changed one has a new digest, so it
 // can never be answered with a stale signature.
 import { LRUCache } from 'lru-cache';
+import { RRsetMemo } from './rrset-memo.js';
+import type { Remembered } from './rrsig.js';
+
+/**
+ * RRsets the per-RRset memo may hold per generation, per byte of cache: a memo entry costs
+ * ~250 bytes beside the RRSIGs it shares with the cache, so the memo (at most two
+ * generations) stays under half the cache's own size, and the default 256 MiB remembers
+ * 256k-512k RRsets: every RRset of a 100k-name zone.
+ */
+const MEMO_BYTES_PER_ENTRY = 1024;
 
 export interface SignatureCacheStats {
   hits: number;
@@ -16,8 +26,11 @@ export class SignatureCache {
   hits = 0;
   misses = 0;
   signed = 0;
+  /** What the signers remember per RRset (digest, jitter, last signatures), bounded with the cache. */
+  readonly memo: RRsetMemo<object, Remembered>;
 
   constructor(maxBytes: number) {
+    this.memo = new RRsetMemo(Math.max(1024, Math.floor(maxBytes / MEMO_BYTES_PER_ENTRY)));
     this.lru = new LRUCache<string, Buffer>({
       maxSize: Math.max(1024, maxBytes),
       sizeCalculation: (v, k) => v.length + k.length * 2 + 64,

@@ -4,10 +4,33 @@ import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { PrivateKeyMaterial } from './algorithm.js';
+import type { KeySpec } from './batch-signing.js';
+
+interface Reply {
+  job: number;
+  sigs?: Uint8Array[];
+  facts?: ArrayBuffer;
+  rdata?: ArrayBuffer;
+  error?: string;
+}
 
 interface Pending {
-  resolve: (sigs: Buffer[]) => void;
+  resolve: (m: Reply) => void;
   reject: (err: Error) => void;
+}
+
+/** A key a thread signs with: its id in batches, and the private part to hand over once. */
+export interface PoolKey {
+  id: string;
+  material: PrivateKeyMaterial;
+}
+
+/** A batch prepared on one thread, which keeps it until `signPrepared`. */
+export interface PreparedOnThread {
+  thread: number;
+  batch: number;
+  /** See batch-signing.ts FACT_BYTES: digest and offset per RRset. */
+  facts: Buffer;
 }
 
 interface Thread {
@@ -31,13 +54,13 @@ export class SigningPool {
     for (let i = 0; i < Math.max(1, size); i++) {
       const worker = new Worker(workerPath());
       const t: Thread = { worker, keys: new Set(), inFlight: 0 };
-      worker.on('message', (m: { job: number; sigs?: Uint8Array[]; error?: string }) => {
+      worker.on('message', (m: Reply) => {
         if (--t.inFlight === 0) worker.unref();
         const p = this.pending.get(m.job);
         this.pending.delete(m.job);
         if (!p) return;
         if (m.error) p.reject(new Error(m.error));
-        else p.resolve(m.sigs!.map((s) => Buffer.from(s.buffer, s.byteOffset, s.byteLength)));
+        else p.resolve(m);
       });
       worker.on('error', (err) => {
         for (const [, p] of this.pending) p.reject(err);
@@ -53,19 +76,58 @@ export class SigningPool {
     return this.threads.length;
   }
 
-  /** Signs each data item with the key; the least busy thread takes the batch. */
-  sign(keyId: string, material: PrivateKeyMaterial, data: Buffer[]): Promise<Buffer[]> {
-    const t = this.threads.reduce((a, b) => (b.inFlight < a.inFlight ? b : a));
-    if (!t.keys.has(keyId)) {
-      t.worker.postMessage({ op: 'key', id: keyId, material });
-      t.keys.add(keyId);
-    }
+  private leastBusy(): number {
+    let best = 0;
+    for (let i = 1; i < this.threads.length; i++) if (this.threads[i].inFlight < this.threads[best].inFlight) best = i;
+    return best;
+  }
+
+  private withKey(t: Thread, k: PoolKey): void {
+    if (t.keys.has(k.id)) return;
+    t.worker.postMessage({ op: 'key', id: k.id, material: k.material });
+    t.keys.add(k.id);
+  }
+
+  private send(t: Thread, msg: Record<string, unknown>, transfer: ArrayBuffer[] = []): Promise<Reply> {
     const job = this.nextJob++;
     if (t.inFlight++ === 0) t.worker.ref();
     return new Promise((resolve, reject) => {
       this.pending.set(job, { resolve, reject });
-      t.worker.postMessage({ op: 'sign', job, key: keyId, data });
+      t.worker.postMessage({ ...msg, job }, transfer);
     });
+  }
+
+  /** Signs each data item with the key; the least busy thread takes the batch. */
+  async sign(keyId: string, material: PrivateKeyMaterial, data: Buffer[]): Promise<Buffer[]> {
+    const t = this.threads[this.leastBusy()];
+    this.withKey(t, { id: keyId, material });
+    const m = await this.send(t, { op: 'sign', key: keyId, data });
+    return m.sigs!.map((s) => Buffer.from(s.buffer, s.byteOffset, s.byteLength));
+  }
+
+  /**
+   * Hands a batch of RRsets (rrset-batch.ts; the buffer is transferred, so it is unusable
+   * here afterwards) to the least busy thread, which works out each RRset's canonical form,
+   * digest and jitter offset and keeps them until `signPrepared` names what to sign.
+   */
+  async prepare(keys: readonly PoolKey[], rrsets: ArrayBuffer, refresh: number): Promise<PreparedOnThread> {
+    const thread = this.leastBusy();
+    const t = this.threads[thread];
+    for (const k of keys) this.withKey(t, k);
+    const batch = this.nextJob;
+    const m = await this.send(t, { op: 'prepare', rrsets, refresh }, [rrsets]);
+    return { thread, batch, facts: Buffer.from(m.facts!) };
+  }
+
+  /**
+   * The RRSIG rdata of the tasks (batch-signing.ts TASK_WORDS each) of a prepared batch, as
+   * length (u16) + bytes in task order. Always call it once per batch, even with no tasks:
+   * that is what lets the thread drop the batch.
+   */
+  async signPrepared(p: PreparedOnThread, keys: readonly KeySpec[], signerName: Buffer, tasks: Uint32Array): Promise<Buffer> {
+    const buf = tasks.buffer as ArrayBuffer;
+    const m = await this.send(this.threads[p.thread], { op: 'signPrepared', batch: p.batch, keys, signerName, tasks: buf }, [buf]);
+    return Buffer.from(m.rdata!);
   }
 
   async close(): Promise<void> {

@@ -10,7 +10,8 @@ import type { RRset, Zone } from '../zone/zone.js';
 import { denialProof, type DenialCase, type DenialChain } from './denial/proofs.js';
 import type { CompactDenial } from './denial/compact.js';
 import { signatureLabels } from './canonical.js';
-import type { RRsigMaker, SignableRRset, SigningTask, ZoneKey } from './rrsig.js';
+import type { RRsigMaker, SignableRRset, ZoneKey } from './rrsig.js';
+import { presign, type PresignOptions } from './presign.js';
 import type { SigningPool } from './signing-pool.js';
 
 const CASES: Record<Denial['kind'], DenialCase> = {
@@ -107,48 +108,10 @@ export class ZoneSigning implements ZoneSecurity {
 
   /**
    * Makes every signature of the current window (and, with `ahead`, the next) that the cache
-   * lacks, on the signing threads. The main thread only prepares batches, yielding between them so
-   * answering goes on. Resolves with the number of signatures made.
+   * lacks, on the signing threads (presign.ts); answering goes on meanwhile. Resolves with
+   * the number of signatures made.
    */
-  async presign(pool: SigningPool, opts: { ahead?: boolean; batch?: number } = {}): Promise<number> {
-    const batch = opts.batch ?? 512;
-    let made = 0;
-    const inFlight = new Set<Promise<void>>();
-    const byKey = new Map<string, SigningTask[]>();
-    const flush = (tasks: SigningTask[]): void => {
-      const key = tasks[0].key;
-      if (!key.material) {
-        // A key with no private material for threads (an HSM one day) signs here.
-        for (const t of tasks) this.maker.store(t, key.signer.sign(t.data));
-        made += tasks.length;
-        return;
-      }
-      const p = pool.sign(key.id, key.material, tasks.map((t) => t.data)).then((sigs) => {
-        for (let i = 0; i < tasks.length; i++) this.maker.store(tasks[i], sigs[i]);
-        made += tasks.length;
-      });
-      const tracked = p.finally(() => inFlight.delete(tracked));
-      inFlight.add(tracked);
-    };
-    let prepared = 0;
-    for (const set of this.signed()) {
-      for (const task of this.maker.missing(set, this.keysFor(set.type), undefined, opts.ahead ?? true)) {
-        let list = byKey.get(task.key.id);
-        if (!list) byKey.set(task.key.id, (list = []));
-        list.push(task);
-        if (list.length >= batch) {
-          flush(list);
-          byKey.set(task.key.id, []);
-        }
-      }
-      if (++prepared % 2000 === 0) {
-        // Keep a few batches per thread queued, and let queries in between.
-        while (inFlight.size >= pool.size * 3) await Promise.race(inFlight);
-        await new Promise<void>((r) => setImmediate(r));
-      }
-    }
-    for (const list of byKey.values()) if (list.length) flush(list);
-    await Promise.all(inFlight);
-    return made;
+  presign(pool: SigningPool, opts: PresignOptions = {}): Promise<number> {
+    return presign(this, pool, opts);
   }
 }

@@ -1,0 +1,117 @@
+// Makes every signature a zone version lacks, on the signing threads. The main thread only
+// routes: it packs RRsets into batches (one transferable buffer each), learns from the
+// thread each RRset's digest and jitter offset, asks its cache which signatures are missing,
+// has the same thread sign exactly those, and stores the RRSIG rdata that comes back. The
+// canonical forms, digests and signatures are all made on the threads.
+import { FACT_BYTES, type KeySpec } from './batch-signing.js';
+import { encodeRRsets } from './rrset-batch.js';
+import type { RRsigMaker, SignableRRset, ZoneKey } from './rrsig.js';
+import type { PoolKey, SigningPool } from './signing-pool.js';
+
+/** What presign needs of a signed zone version (ZoneSigning). */
+export interface Presignable {
+  readonly maker: RRsigMaker;
+  readonly keys: { ksks: readonly ZoneKey[]; zsks: readonly ZoneKey[] };
+  keysFor(type: number): readonly ZoneKey[];
+  signed(): Iterable<SignableRRset>;
+}
+
+export interface PresignOptions {
+  /** Also the next window's signatures (default true). */
+  ahead?: boolean;
+  /** RRsets per batch (default 512). */
+  batch?: number;
+}
+
+export async function presign(z: Presignable, pool: SigningPool, opts: PresignOptions = {}): Promise<number> {
+  const keys = [...new Map([...z.keys.ksks, ...z.keys.zsks].map((k) => [k.id, k])).values()];
+  // A key with no private material for threads (an HSM one day) signs here.
+  if (keys.some((k) => !k.material)) return presignHere(z, opts);
+  const maker = z.maker;
+  const ahead = opts.ahead ?? true;
+  const size = opts.batch ?? 512;
+  const at = maker.time();
+  const slots = new Map(keys.map((k, i) => [k.id, i]));
+  const specs: KeySpec[] = keys.map((k) => ({ id: k.id, tag: k.tag, algorithm: k.algorithm }));
+  const poolKeys: PoolKey[] = keys.map((k) => ({ id: k.id, material: k.material! }));
+
+  let made = 0;
+  let failure: Error | undefined;
+  const inFlight = new Set<Promise<void>>();
+
+  const run = async (sets: SignableRRset[]): Promise<void> => {
+    const prepared = await pool.prepare(poolKeys, encodeRRsets(sets), maker.policy.refresh);
+    const f = prepared.facts;
+    const tasks: number[] = [];
+    const cacheKeys: string[] = [];
+    for (let i = 0; i < sets.length; i++) {
+      const digest = f.toString('base64', i * FACT_BYTES, i * FACT_BYTES + 32);
+      const offset = f.readUInt32BE(i * FACT_BYTES + 32);
+      const known = maker.known(sets[i]);
+      if (known?.digest !== digest) maker.learn(sets[i], digest, offset);
+      for (const w of maker.windowsAt(offset, at, ahead)) {
+        for (const k of z.keysFor(sets[i].type)) {
+          const cacheKey = maker.cacheKey(k.id, digest, w.start);
+          if (maker.cached(cacheKey)) continue;
+          // batch-signing.ts TASK_WORDS: RRset, key slot, inception, expiration.
+          tasks.push(i, slots.get(k.id)!, w.inception >>> 0, w.expiration >>> 0);
+          cacheKeys.push(cacheKey);
+        }
+      }
+    }
+    const rdata = await pool.signPrepared(prepared, specs, maker.signerName, Uint32Array.from(tasks));
+    let o = 0;
+    for (const cacheKey of cacheKeys) {
+      const len = rdata.readUInt16BE(o);
+      // A copy: a view would keep the whole batch's buffer alive as long as any one entry.
+      maker.put(cacheKey, Buffer.from(rdata.subarray(o + 2, o + 2 + len)));
+      o += 2 + len;
+    }
+    made += cacheKeys.length;
+  };
+
+  let batch: SignableRRset[] = [];
+  const flush = async (): Promise<void> => {
+    const p = run(batch);
+    batch = [];
+    const tracked: Promise<void> = p.catch((err: Error) => { failure ??= err; }).finally(() => inFlight.delete(tracked));
+    inFlight.add(tracked);
+    // Keep a few batches per thread queued, and let queries in between.
+    while (inFlight.size >= pool.size * 3) await Promise.race(inFlight);
+    await new Promise<void>((r) => setImmediate(r));
+  };
+  for (const set of z.signed()) {
+    if (failure) break;
+    // Known and fully cached (a refresh round): nothing to send.
+    if (allCached(z, set, at, ahead)) continue;
+    batch.push(set);
+    if (batch.length >= size) await flush();
+  }
+  if (batch.length && !failure) await flush();
+  await Promise.all(inFlight);
+  if (failure) throw failure;
+  return made;
+}
+
+function allCached(z: Presignable, set: SignableRRset, at: number, ahead: boolean): boolean {
+  const r = z.maker.known(set);
+  if (!r) return false;
+  for (const w of z.maker.windowsAt(r.offset, at, ahead)) {
+    for (const k of z.keysFor(set.type)) if (!z.maker.cached(z.maker.cacheKey(k.id, r.digest, w.start))) return false;
+  }
+  return true;
+}
+
+/** The same on this thread, for keys whose private part cannot go to a signing thread. */
+async function presignHere(z: Presignable, opts: PresignOptions): Promise<number> {
+  let made = 0;
+  let n = 0;
+  for (const set of z.signed()) {
+    for (const t of z.maker.missing(set, z.keysFor(set.type), undefined, opts.ahead ?? true)) {
+      z.maker.store(t, t.key.signer.sign(t.data));
+      made++;
+    }
+    if (++n % 500 === 0) await new Promise<void>((r) => setImmediate(r));
+  }
+  return made;
+}
