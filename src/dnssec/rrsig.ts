@@ -121,9 +121,21 @@ export class RRsigMaker {
     return r;
   }
 
+  /** The canonical form `facts` last had to make, for a signature made right after. */
+  private made: { set: SignableRRset; canonical: Buffer } | undefined;
+
   private facts(set: SignableRRset): Remembered {
-    return this.known(set)
-      ?? this.learn(set, digestOf(canonicalRRset(set.owner, set.type, set.ttl, set.rdata)), jitter(nameKey(set.owner) + '/' + set.type, this.policy.refresh));
+    const r = this.known(set);
+    if (r) return r;
+    const canonical = canonicalRRset(set.owner, set.type, set.ttl, set.rdata);
+    this.made = { set, canonical };
+    return this.learn(set, digestOf(canonical), jitter(nameKey(set.owner) + '/' + set.type, this.policy.refresh));
+  }
+
+  private canonical(set: SignableRRset): Buffer {
+    const m = this.made;
+    this.made = undefined;
+    return m?.set === set ? m.canonical : canonicalRRset(set.owner, set.type, set.ttl, set.rdata);
   }
 
   /** The window an RRset's signatures belong to at `at` (seconds since the epoch). */
@@ -145,9 +157,10 @@ export class RRsigMaker {
     const w = windowAt(at, r.offset, this.policy);
     let canonical: Buffer | undefined;
     const rdata = keys.map((k) => this.cache.get(this.cacheKey(k.id, r.digest, w.start), () => {
-      canonical ??= canonicalRRset(set.owner, set.type, set.ttl, set.rdata);
+      canonical ??= this.canonical(set);
       return this.make(set, canonical, k, w);
     }));
+    this.made = undefined;
     r.keys = keys;
     r.policyTag = this.policyTag;
     r.from = w.start;
@@ -165,12 +178,13 @@ export class RRsigMaker {
       for (const key of keys) {
         const cacheKey = this.cacheKey(key.id, r.digest, w.start);
         if (this.cache.has(cacheKey)) continue;
-        canonical ??= canonicalRRset(set.owner, set.type, set.ttl, set.rdata);
+        canonical ??= this.canonical(set);
         // One allocation: the signed data, whose head is the RRSIG rdata up to the signature.
         const data = this.signedData(set, key, w, canonical);
         out.push({ cacheKey, key, unsigned: data.subarray(0, 18 + this.signerName.length), data });
       }
     }
+    this.made = undefined;
     return out;
   }
 
