@@ -197,6 +197,8 @@ bench() {  # NAME MODE
     if [ -z "${BEST[$k]:-}" ] || awk -v a="$SECS" -v b="${BEST[$k]}" 'BEGIN { exit !(a < b) }'; then BEST[$k]=$SECS; fi
   done
   MSGS[$k]=$MSG; BYTES[$k]=$BYT; RECS[$k]=$REC
+  # inkan's own view: the ms from its first message to its last, per transfer (paced by the client)
+  [ "$name" = inkan ] && log "inkan 'transfer done' ms:" $(grep '"transfer done"' "$TMP/inkan/out.log" | grep -o '"ms":[0-9]*' | cut -d: -f2)
   stop_server
   printf '%-9s %-6s best %7.3f s   runs:%s   %s messages, %s bytes, %s records   load %s\n' "$mode" "$name" \
     "${BEST[$k]}" "$times" "$MSG" "$BYT" "$REC" "$(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT" >&2
