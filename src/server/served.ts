@@ -82,7 +82,8 @@ export class ServedZones {
 
   /**
    * Serves these loaded versions (a start or a reload). A zone whose loaded version is the
-   * one already served from (a reload that failed and kept it) keeps its served version.
+   * one already served from (a reload that failed and kept it), or holds the same records
+   * under the same settings, keeps its served version and serial.
    * Returns the served versions that are new.
    */
   update(configs: readonly ZoneConfig[], loaded: ReadonlyMap<string, Zone>): Zone[] {
@@ -93,7 +94,8 @@ export class ServedZones {
       const base = loaded.get(key);
       if (!base) continue;
       const old = this.entries.get(key);
-      if (old && old.base === base) {
+      if (old && (old.base === base || this.unchanged(old, config, base))) {
+        // Nothing a secondary would see changed: no new serial, no NOTIFY, no journal entry.
         next.set(key, { ...old, config });
         continue;
       }
@@ -104,6 +106,14 @@ export class ServedZones {
     this.entries = next;
     this.schedule();
     return fresh;
+  }
+
+  /** A reload of the same records with the same signing settings, in the same signing epoch. */
+  private unchanged(old: Entry, config: ZoneConfig, base: Zone): boolean {
+    if (fingerprint(old.base, old.config) !== fingerprint(base, config)) return false;
+    if (old.epoch === undefined || !config.dnssec) return true;
+    const len = epochLength(config.dnssec.refresh);
+    return Math.floor(this.now() / len) * len === old.epoch;
   }
 
   private serve(config: ZoneConfig, base: Zone, last: number | undefined, starting: boolean): Entry {

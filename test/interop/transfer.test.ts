@@ -526,14 +526,21 @@ describeWithTools(tools, 'AXFR from inkan (hidden primary) to BIND and NSD secon
     }
   }, 60_000);
 
-  // After the reload above, every zone is served under a new serial while named still holds
-  // the old one: its refresh must get an incremental answer (only the difference), not the zone.
+  // xfr.test is edited and reloaded while named still holds the old version: its refresh
+  // must get an incremental answer (only the difference), not the zone.
   it('lets named catch up by IXFR with only the difference, from the journal (RFC 1995, issue 5)', async () => {
     const named = secondaries.named as NamedSecondary;
     const zone = 'xfr.test';
     const held = serials.get(zone)!;
-    const current = await servedSerial(digPath(), primary.port, zone);
-    expect(current, 'the reload gave the zone a new serial').not.toBe(held);
+    const file = join(dir, `${zone}.zone`);
+    writeFileSync(file, readFileSync(file, 'utf8') + 'caught-up 300 IN TXT "added before the catch-up"\n');
+    primary.proc.kill('SIGHUP');
+    let current: number | undefined;
+    for (const until = Date.now() + 20_000; Date.now() < until; await new Promise((r) => setTimeout(r, 100))) {
+      current = await servedSerial(digPath(), primary.port, zone);
+      if (current !== undefined && current !== held) break;
+    }
+    expect(current, 'the reload gave the edited zone a new serial').not.toBe(held);
     const linesBefore = logLines(primary).length;
     await named.rndc(['refresh', zone]);
     await waitForSerial(digPath(), named, zone, current!, 30_000, () => `${named.output()}\n--- inkan ---\n${primary.output().slice(-3000)}`);
@@ -545,5 +552,8 @@ describeWithTools(tools, 'AXFR from inkan (hidden primary) to BIND and NSD secon
     const soa = await run(digPath(), ['@127.0.0.1', '-p', String(named.port), zone, 'SOA', '+dnssec', '+norec']);
     expect(soa.out).toContain(`${current}`);
     expect(soa.out).toMatch(/RRSIG\s+SOA/);
+    const added = await run(digPath(), ['@127.0.0.1', '-p', String(named.port), `caught-up.${zone}`, 'TXT', '+dnssec', '+norec']);
+    expect(added.out).toContain('added before the catch-up');
+    expect(added.out).toMatch(/RRSIG\s+TXT/);
   }, 60_000);
 });

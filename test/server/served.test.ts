@@ -72,12 +72,16 @@ describe('served versions', () => {
     const state = join(dir, 'state2');
     const a = new ServedZones(state, silentLogger, () => undefined, now);
     const [first] = a.update([cfg()], new Map([['example.com.', signed()]]));
-    a.update([cfg()], new Map([['example.com.', signed()]])); // a reload: new version, new serial
+    // A reload of the same file: nothing new to serve, no new serial (and no NOTIFY).
+    expect(a.update([cfg()], new Map([['example.com.', signed()]]))).toEqual([]);
+    expect(a.zones()[0]).toBe(first);
+    // Other signing settings are other content: a new version and serial.
+    const [resigned] = a.update([cfg({ dnssec: { ...dnssec, denial: 'nsec3' } })], new Map([['example.com.', signed()]]));
+    expect(resigned.serial).toBe(first.serial + 1);
     const afterReload = a.zones()[0].serial;
-    expect(afterReload).toBe(first.serial + 1);
     a.close();
     const b = new ServedZones(state, silentLogger, () => undefined, now);
-    const [again] = b.update([cfg()], new Map([['example.com.', signed()]]));
+    const [again] = b.update([cfg({ dnssec: { ...dnssec, denial: 'nsec3' } })], new Map([['example.com.', signed()]]));
     expect(again.serial).toBe(afterReload);
     b.close();
   });
