@@ -28,6 +28,13 @@ export interface TransferQuestion {
 const OPT_LENGTH = 11;
 
 /**
+ * Every transfer writes its messages here and copies each out when finished: a writer is
+ * never alive across a yield (finish() comes first), so transfers running side by side can
+ * share it. One 16 KiB buffer less per message (3123 for a 100k-name signed zone).
+ */
+const SCRATCH = Buffer.allocUnsafe(MAX_MESSAGE);
+
+/**
  * The messages of a full zone transfer, unsigned; `room` bytes are kept free in each for a
  * TSIG the caller appends. Only the first message repeats the question (RFC 5936 §2.2).
  */
@@ -43,7 +50,7 @@ export function axfrMessages(zone: Zone, q: TransferQuestion, room = 0): Generat
 /** Packs records into transfer messages (AXFR and IXFR alike), one record at a time. */
 export function* transferMessages(sets: Iterable<WireRRset>, q: TransferQuestion, room = 0): Generator<Buffer> {
   const flags = 0x8000 | (q.flags & 0x7900) | 0x0400; // QR, opcode, RD kept; AA
-  let w = new MessageWriter(MAX_MESSAGE - room, true);
+  let w = new MessageWriter(MAX_MESSAGE - room, true, SCRATCH);
   w.question(q.qname, q.qtype, q.qclass);
   let first = true;
   const finish = (): Buffer => {
@@ -61,7 +68,7 @@ export function* transferMessages(sets: Iterable<WireRRset>, q: TransferQuestion
         continue;
       }
       yield finish();
-      w = new MessageWriter(MAX_MESSAGE - room, true);
+      w = new MessageWriter(MAX_MESSAGE - room, true, SCRATCH);
       if (!w.rrset(1, one)) throw new Error('a record larger than a DNS message');
     }
   }

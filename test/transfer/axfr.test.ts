@@ -366,6 +366,23 @@ describe('axfrMessages', () => {
     checkAxfr(msgs, big, req);
   });
 
+  it('gives the same messages to transfers that run side by side (they share one scratch buffer)', () => {
+    const req = request('big.test', 'AXFR');
+    const alone = [...axfrMessages(big, parseQuery(req))].map((m) => m.toString('hex'));
+    const a = axfrMessages(big, parseQuery(req));
+    const b = axfrMessages(big, parseQuery(req));
+    const got: [string[], string[]] = [[], []];
+    for (;;) {
+      const x = a.next();
+      const y = b.next();
+      if (!x.done) got[0].push(x.value.toString('hex'));
+      if (!y.done) got[1].push(y.value.toString('hex'));
+      if (x.done && y.done) break;
+    }
+    expect(got[0]).toEqual(alone);
+    expect(got[1]).toEqual(alone);
+  });
+
   it('matches the generated zone when read back with dns-packet (independent decoder)', () => {
     const req = request('big.test', 'AXFR');
     const got: string[] = [];
