@@ -15,6 +15,9 @@ import { SignatureCache } from '../dnssec/signature-cache.js';
 import { silentLogger } from '../log.js';
 
 const CLASSIC_LIMIT = 512;
+const CHECK_CACHE_BYTES = 16 * 1024 * 1024;
+/** The placeholder signature of sizingOnly (copied into each RRSIG, never changed). */
+const PLACEHOLDER = Buffer.alloc(64);
 const EDNS_LIMIT = 1232;
 
 export interface CheckOutput {
@@ -36,25 +39,34 @@ export function checkZone(file: string, originArg: string | undefined, io: Check
   } catch (err) {
     throw new UsageError(`check: bad origin "${origin}": ${(err as Error).message}`);
   }
+  if (!reportUnsigned(file, origin, io)) return 1;
+  reportSigned(file, origin, io, opts);
+  return 0;
+}
+
+/**
+ * The unsigned report; false when the zone has errors. A function of its own so that the
+ * unsigned zone can be collected before the signed one is loaded (a million records: ~800 MB).
+ */
+function reportUnsigned(file: string, origin: string, io: CheckOutput): boolean {
   let zone: Zone;
   try {
     zone = loadZoneFile(file, origin);
   } catch (err) {
     if (!(err instanceof ZoneLoadError)) {
       io.err(`${file}: ${(err as Error).message}`);
-      return 1;
+      return false;
     }
     for (const e of err.errors) io.err(e.message);
     io.err(`${file}: ${err.errors.length} error${err.errors.length === 1 ? '' : 's'}; zone ${origin} not loaded`);
-    return 1;
+    return false;
   }
   io.out(`${file}: zone ${origin} OK${describe(zone)}`);
   const big = oversizeAnswers(zone, CLASSIC_LIMIT);
   const huge = big.filter((a) => a.bytes > EDNS_LIMIT);
   io.out(`answers over ${CLASSIC_LIMIT} bytes: ${big.length}; over ${EDNS_LIMIT} bytes: ${huge.length}`);
   if (big.length > 0) for (const line of table(big)) io.out(line);
-  reportSigned(file, origin, io, opts);
-  return 0;
+  return true;
 }
 
 /** The same report for DO=1 answers, signed as `inkan serve` would sign them. */
@@ -62,7 +74,11 @@ function reportSigned(file: string, origin: string, io: CheckOutput, opts: Check
   const cfg = { ...DNSSEC_DEFAULTS, algorithm: opts.algorithm ?? DNSSEC_DEFAULTS.algorithm, denial: opts.denial ?? DNSSEC_DEFAULTS.denial };
   const dir = mkdtempSync(join(tmpdir(), 'inkan-check-'));
   try {
-    const loaded = loadSignedZone(file, origin, cfg, { keysDir: dir, cache: new SignatureCache(512 * 1024 * 1024), logger: silentLogger });
+    // Each answer is measured once, so signatures are seldom asked twice (the SOA and NSEC
+    // records of proofs are, and the signer's memo keeps those): a small cache, whose size
+    // also bounds that memo, keeps a zone of a million records from holding every RRSIG.
+    const cache = new SignatureCache(CHECK_CACHE_BYTES);
+    const loaded = loadSignedZone(file, origin, cfg, { keysDir: dir, cache, logger: silentLogger });
     const zone = sizingOnly(loaded.zone, loaded.signing);
     const big = oversizeAnswers(zone, CLASSIC_LIMIT, true);
     const huge = big.filter((a) => a.bytes > EDNS_LIMIT);
@@ -79,7 +95,7 @@ function reportSigned(file: string, origin: string, io: CheckOutput, opts: Check
  * is measured in seconds, not minutes). RSA keeps real signatures, whose size is the modulus'.
  */
 function sizingOnly(zone: Zone, signing: ZoneSigning): Zone {
-  const fake = (k: ZoneKey): ZoneKey => (k.algorithm === 13 || k.algorithm === 15 ? { ...k, id: `sizing-${k.id}`, signer: { ...k.signer, sign: () => Buffer.alloc(64) } } : k);
+  const fake = (k: ZoneKey): ZoneKey => (k.algorithm === 13 || k.algorithm === 15 ? { ...k, id: `sizing-${k.id}`, signer: { ...k.signer, sign: () => PLACEHOLDER } } : k);
   const keys = { ksks: signing.keys.ksks.map(fake), zsks: signing.keys.zsks.map(fake) };
   const s = new ZoneSigning(zone, signing.chain, keys, signing.maker);
   zone.security = s;
