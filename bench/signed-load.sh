@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Signed UDP load: dnsperf q/s with DO=1 (dnsperf -D) for the realistic mix and the
 # random-subdomain flood, against
-#   inkan   online signing, warm: its background signing done, then one warm-up pass over
-#           the whole mix file with DO=1 (dnsperf -n 1; fills the response cache too)
+#   inkan   online signing, warm: its background signing done, then two warm-up passes over
+#           the whole mix file with DO=1 (dnsperf -n 2; inkan caches an answer the second
+#           time a question is asked, so two passes fill the response cache)
 #   knot    Knot DNS with mod-onlinesign (signs each answer online, its own key)
 #   pdns    PowerDNS Authoritative, bind backend + bind-dnssec-db, live signing (secure-zone)
 #   nsd     NSD serving a copy pre-signed with ldns-signzone (the ceiling: nothing signed online)
@@ -20,7 +21,7 @@
 #   --denial nsec|nsec3 [nsec]  inkan, PowerDNS and the NSD copy (Knot onlinesign: NSEC only)
 #   --repeat N [1]          runs per cell, the best kept (flood repeats start at another
 #                           place in the flood file, so no name is asked twice of one server)
-#   --warm S [120]          upper bound of inkan's warm-up pass (one pass over the mix file)
+#   --warm S [120]          upper bound of inkan's warm-up (two passes over the mix file)
 #   --warm-all              give every server that warm-up pass, not only inkan
 #   --clients N [16] --outstanding N [1000]                dnsperf -c / -q
 #   --ready-timeout S [600] a server may take this long to load (and inkan to sign)
@@ -376,9 +377,9 @@ bench_server() {
   fi
   if [ "$VERIFY_ONLY" = 1 ]; then stop_server; return 0; fi
   if [ "$name" = inkan ] || [ "$WARM_ALL" = 1 ]; then
-    log "$name: warm-up pass, the whole mix file once with DO=1, at most ${WARM}s (not recorded)"
+    log "$name: warm-up, the whole mix file twice with DO=1, at most ${WARM}s (not recorded)"
     local d=$DURATION; DURATION=$WARM
-    run_dnsperf "warm-up/$name/$size/mix" "$HERE/data/$size/queries-mix.txt" "$port" -D -n 1
+    run_dnsperf "warm-up/$name/$size/mix" "$HERE/data/$size/queries-mix.txt" "$port" -D -n 2
     DURATION=$d
   fi
   for w in $WORKLOADS; do
