@@ -132,6 +132,6 @@ describe.runIf(dig && kdig)('inkan serve with dig and kdig', () => {
   it('SIGTERM stops it with exit code 0', async () => {
     inkan.signal('SIGTERM');
     expect(await inkan.exited).toBe(0);
-    expect(inkan.lines.at(-1)?.msg).toBe('stopped');
+    expect(inkan.lines.at(-1)?.msg, inkan.stderr).toBe("stopped");
   });
 });
