@@ -6,7 +6,8 @@
 // Each entry is framed as: u32 payload length, payload, u32 CRC-32 of the payload. A crash
 // in the middle of an append leaves a short or unchecked last frame: that one is ignored
 // (never served) and the file is rewritten without it before the next append.
-import { open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { open, readdir, rename, rm, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { nameToWire, type Labels } from '../wire/name.js';
 import { recordEnd, recordOffsets } from './record-codec.js';
@@ -145,6 +146,24 @@ export async function appendEntry(path: string, e: JournalEntry): Promise<void> 
 /** Replaces the file with a header and these entries, atomically (temporary file, rename). */
 export async function rewriteJournal(path: string, origin: Labels, entries: readonly JournalEntry[]): Promise<void> {
   await writeAtomically(path, [journalHeader(origin), ...entries.map((e) => e.frame)]);
+}
+
+/**
+ * Removes what writeAtomically() left of `path` when a process died mid-write (another PID's
+ * temporary file; ours are removed on failure). Returns the names removed.
+ */
+export async function removeStaleTemporaries(path: string): Promise<string[]> {
+  const prefix = `${basename(path)}.tmp-`;
+  const ours = `${prefix}${process.pid}`;
+  let names: string[];
+  try {
+    names = await readdir(dirname(path));
+  } catch {
+    return [];
+  }
+  const stale = names.filter((n) => n.startsWith(prefix) && n !== ours);
+  for (const n of stale) await rm(join(dirname(path), n), { force: true });
+  return stale;
 }
 
 /** Writes `parts` to `path` so that a crash leaves either the old file or the new one. */

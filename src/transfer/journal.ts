@@ -19,7 +19,7 @@ import { serialGt } from '../zone/serial.js';
 import type { Zone } from '../zone/zone.js';
 import { contentOf, recordAt, type Content } from './zone-content.js';
 import { contentDiff, condense } from './journal-diff.js';
-import { appendEntry, encodeEntry, parseJournal, rewriteJournal, JournalFileError, type JournalEntry, type RecordList } from './journal-file.js';
+import { appendEntry, encodeEntry, parseJournal, removeStaleTemporaries, rewriteJournal, JournalFileError, type JournalEntry, type RecordList } from './journal-file.js';
 import { readSnapshot, writeSnapshot, SnapshotFileError } from './snapshot-file.js';
 import { decodeRecord } from './record-codec.js';
 
@@ -213,6 +213,10 @@ export class Journal {
   /** Reads the journal and snapshot of a zone left by an earlier run. */
   private async load(j: ZoneJournal): Promise<void> {
     j.loaded = true;
+    for (const path of [j.journalPath, j.snapshotPath]) {
+      const removed = await removeStaleTemporaries(path);
+      if (removed.length) this.logger.info({ zone: j.name, removed }, 'journal: removed what an interrupted write left');
+    }
     const discard = (file: string, reason: string): void => {
       this.logger.warn({ zone: j.name, file, reason }, 'journal discarded; secondaries of older serials get the whole zone once');
       j.entries = [];

@@ -2,7 +2,7 @@
 // back after a "restart" (a new Journal on the same directory), the byte bound, a torn last
 // append, and journals that do not end at what is served, each discarded with a log line
 // naming the file while nothing else is lost.
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -119,6 +119,23 @@ describe('journal file', () => {
     await tiny.record(zone(root, 40, big(0)));
     await tiny.record(zone(root, 41, big(1)));
     expect(tiny.serials('j.test.')).toEqual([]);
+  });
+
+  it("removes the temporary files an interrupted write left (another process's), and keeps the rest", async () => {
+    const dir = fresh();
+    const j1 = new Journal({ dir });
+    await j1.record(zone(root, 60, ['a A 127.0.0.1']));
+    await j1.record(zone(root, 61, ['a A 127.0.0.2']));
+    const left = ['j.test.journal.tmp-999999', 'j.test.snapshot.tmp-999998'];
+    for (const n of left) writeFileSync(join(dir, n), 'half a file');
+    writeFileSync(join(dir, 'other.test.journal.tmp-999999'), 'not this zone');
+    const { logger, lines } = logged();
+    const j2 = new Journal({ dir, logger });
+    await j2.record(zone(root, 61, ['a A 127.0.0.2']));
+    expect(lines.find((l) => l.msg === 'journal: removed what an interrupted write left')).toMatchObject({ zone: 'j.test.' });
+    for (const n of left) expect(existsSync(join(dir, n)), n).toBe(false);
+    expect(existsSync(join(dir, 'other.test.journal.tmp-999999'))).toBe(true);
+    expect(j2.serials('j.test.')).toEqual([60]);
   });
 
   it('ignores a torn last append, says so naming the file, and drops it from the file', async () => {
