@@ -3,6 +3,7 @@ import { parseCommandArgs } from './args.js';
 import { checkZone } from './check.js';
 import { ds } from './ds.js';
 import { keygen, keygenOptions, keysDirArg, KeysDirError, zoneArg } from './keygen.js';
+import { reloadCommand } from './reload.js';
 import { serve } from './serve.js';
 import { signCommand } from './sign.js';
 import { USAGE, UsageError, version } from './usage.js';
@@ -26,6 +27,11 @@ async function main(argv: string[]): Promise<number> {
       const a = parseCommandArgs('serve', rest, { config: { type: 'string', short: 'c' } }, 0);
       if (a.values.help) return help();
       return serve((a.values.config as string | undefined) ?? 'inkan.yaml');
+    }
+    case 'reload': {
+      const a = parseCommandArgs('reload', rest, { config: { type: 'string', short: 'c' } }, Infinity);
+      if (a.values.help) return help();
+      return reloadCommand((a.values.config as string | undefined) ?? 'inkan.yaml', a.positionals, STDIO);
     }
     case 'check': {
       const a = parseCommandArgs('check', rest, { origin: { type: 'string', short: 'o' }, algorithm: { type: 'string', short: 'a' }, denial: { type: 'string' } }, 1);

@@ -17,6 +17,7 @@ import { keyring } from '../transfer/tsig-key.js';
 import { Notifier } from '../transfer/notify.js';
 import { ServedZones } from '../server/served.js';
 import { Journal } from '../transfer/journal.js';
+import { startControl, type ControlResult } from '../server/control.js';
 import type { Zone } from '../zone/zone.js';
 
 /**
@@ -77,27 +78,53 @@ export async function serve(configPath: string): Promise<number> {
   logger.info({ addresses: server.addresses(), zones: zones.size, config: config.file }, 'listening');
   publish(firstServed);
 
-  const reload = (): void => {
-    let next: Config;
-    try {
-      next = loadConfig(configPath);
-    } catch (err) {
-      if (!(err instanceof ConfigError)) throw err;
-      for (const i of err.issues) logger.error({ file: i.file, line: i.line, key: i.path }, formatIssue(i));
-      logger.error('configuration not reloaded; the running configuration and zones stay');
-      return;
+  /** SIGHUP and `inkan reload`: the configuration and every zone, or (with names) those zones' files. */
+  const reload = (only?: readonly string[]): ControlResult => {
+    let next = current;
+    if (!only) {
+      try {
+        next = loadConfig(configPath);
+      } catch (err) {
+        if (!(err instanceof ConfigError)) throw err;
+        for (const i of err.issues) logger.error({ file: i.file, line: i.line, key: i.path }, formatIssue(i));
+        logger.error('configuration not reloaded; the running configuration and zones stay');
+        return { ok: false, reloaded: [], unchanged: [], failed: [], error: `configuration not reloaded:\n${err.message}` };
+      }
+      for (const part of needsRestart(config, next)) logger.warn({ setting: part }, 'setting changed; it takes effect after a restart');
+      logger.level = next.log.level;
     }
-    for (const part of needsRestart(config, next)) logger.warn({ setting: part }, 'setting changed; it takes effect after a restart');
-    logger.level = next.log.level;
-    const result = loadZones(next.zones, zones, { ...signing, keysDir: next.keysDir });
+    const keys = only?.map((n) => zoneKey(n));
+    const unknown = keys?.filter((k) => !next.zones.some((z) => zoneKey(z.name) === k)) ?? [];
+    if (unknown.length) return { ok: false, reloaded: [], unchanged: [], failed: [], error: `not configured here: ${unknown.join(', ')}` };
+    const asked = keys ? next.zones.filter((z) => keys.includes(zoneKey(z.name))) : next.zones;
+    const result = loadZones(asked, zones, { ...signing, keysDir: next.keysDir });
     logZoneFailures(logger, result.failures);
     logLoaded(logger, result);
-    zones = result.zones;
+    if (keys) {
+      const merged = new Map(zones);
+      for (const [k, z] of result.zones) merged.set(k, z);
+      zones = merged;
+    } else {
+      zones = result.zones;
+    }
     current = next;
     transfers.setPolicy(transferPolicy(next));
-    publish(served.update(next.zones, zones));
-    logger.info({ zones: zones.size, failed: result.failures.length }, 'reloaded');
+    const fresh = served.update(next.zones, zones);
+    publish(fresh);
+    logger.info({ zones: zones.size, failed: result.failures.length, ...(keys ? { only: keys } : {}) }, 'reloaded');
+    const serving = new Map(served.zones().map((z) => [z.originKey, z]));
+    const freshKeys = new Set(fresh.map((z) => z.originKey));
+    const failedKeys = new Set(result.failures.map((f) => f.name));
+    const out: ControlResult = { ok: result.failures.length === 0, reloaded: [], unchanged: [], failed: result.failures.map((f) => ({ zone: f.name, errors: f.errors })) };
+    for (const z of asked) {
+      const k = zoneKey(z.name);
+      const v = serving.get(k);
+      if (failedKeys.has(k) || !v) continue;
+      (freshKeys.has(k) ? out.reloaded : out.unchanged).push({ zone: k, serial: v.serial });
+    }
+    return out;
   };
+  const control = config.controlSocket ? await startControl(config.controlSocket, (req) => reload(req.zones.length ? req.zones : undefined), logger) : undefined;
 
   return new Promise((resolve) => {
     let stopping = false;
@@ -121,7 +148,7 @@ export async function serve(configPath: string): Promise<number> {
       logger.info({ signal }, 'stopping');
       notifier.close();
       served.close();
-      void Promise.all([server.close(), background.close()]).then(() => {
+      void Promise.all([server.close(), background.close(), control?.close()]).then(() => {
         logger.info('stopped');
         // The process exits right after: the last lines must be written out first.
         logger.flush(() => resolve(0));

@@ -5,6 +5,10 @@ export const USAGE = `Usage: inkan <command> [options]
 Commands:
   serve [--config FILE]          serve the zones of FILE (default: inkan.yaml)
                                  SIGHUP reloads config and zones, SIGTERM/SIGINT stop
+  reload [ZONE...] [--config FILE]
+                                 ask the server running with FILE to reload its config and
+                                 zones (or only these zones' files) and print each zone's
+                                 outcome: reloaded (new serial), unchanged, or its errors
   check ZONEFILE [--origin NAME] [--algorithm 13|15|8] [--denial nsec|nsec3]
                                  check a zone file; report answers over 512 and 1232 bytes,
                                  unsigned and signed (DO=1) with that algorithm and denial

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { LineCounter, isNode, parseDocument, type Node } from 'yaml';
 import { parseAclEntry, type AclEntry } from '../transfer/acl.js';
 import { keyFromConfig, TsigKeyError, type TsigKey } from '../transfer/tsig-key.js';
@@ -18,7 +18,7 @@ import {
 
 const TOP_KEYS = [
   'listen', 'zones', 'edns-max-payload', 'nsid', 'additional-targets', 'response-cache-entries', 'tcp', 'log',
-  'keys-dir', 'signature-cache-size', 'tsig-keys', 'state-dir', 'journal-max-bytes',
+  'keys-dir', 'signature-cache-size', 'tsig-keys', 'state-dir', 'journal-max-bytes', 'control-socket',
 ] as const;
 
 /** Reads and validates a config file. Throws ConfigError listing every problem found. */
@@ -65,6 +65,11 @@ export function parseConfig(text: string, path: string): Config {
   if (top?.has('state-dir')) {
     const d = r.string(get('state-dir'), 'state-dir');
     if (d) config.stateDir = resolve(dir, d);
+  }
+  config.controlSocket = join(config.stateDir, DEFAULTS.controlSocket);
+  if (top?.has('control-socket')) {
+    const c = r.string(get('control-socket'), 'control-socket');
+    if (c !== undefined) config.controlSocket = c === 'none' ? undefined : resolve(dir, c);
   }
   const known = new Map(config.tsigKeys.map((k) => [nameKey(k.name), k]));
   config.zones.forEach((z, i) => {

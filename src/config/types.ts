@@ -75,6 +75,8 @@ export interface Config {
   stateDir: string;
   /** Bytes of IXFR journal kept per zone; the oldest changes go first. */
   journalMaxBytes: number;
+  /** Unix socket `inkan reload` talks to (default: inkan.sock in state-dir); undefined: none. */
+  controlSocket?: string;
 }
 
 export const DEFAULT_LISTEN = ['127.0.0.1:53', '[::1]:53'];
@@ -88,6 +90,7 @@ export const DEFAULTS = {
   keysDir: 'keys',
   stateDir: 'state',
   journalMaxBytes: 16 * 1024 * 1024,
+  controlSocket: 'inkan.sock',
   signatureCacheBytes: 256 * 1024 * 1024,
 } as const;
 
