@@ -10,10 +10,33 @@ export type { Logger };
 export function createLogger(level?: LogLevel, destination?: DestinationStream): Logger {
   const chosen = level ?? (process.env.VITEST ? 'silent' : 'info');
   const options = { level: chosen, base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime };
-  // Written synchronously: pino's default stdout stream is asynchronous and its flush() does
-  // not wait for a write in flight, so the last lines before exit ('stopped') were lost in
-  // about one shutdown in three. Per-query lines are off or sampled, so the cost is small.
-  return pino(options, destination ?? pino.destination({ dest: 1, sync: true }));
+  if (destination) return pino(options, destination);
+  // Asynchronous: a slow log reader must never stall answering. closeLogger() before exit.
+  const stdout = pino.destination({ dest: 1, sync: false });
+  const logger = pino(options, stdout);
+  STDOUT.set(logger, stdout);
+  return logger;
+}
+
+const STDOUT = new WeakMap<Logger, ReturnType<typeof pino.destination>>();
+
+/**
+ * Writes out every line the logger still holds and closes its stream: the last lines before
+ * exit ('stopped', a fatal error). pino's flush() returns while a write is in flight, and the
+ * line after it was lost in about one exit in three.
+ */
+export function closeLogger(logger: Logger, timeoutMs = 3000): Promise<void> {
+  const stream = STDOUT.get(logger);
+  if (!stream) return new Promise((resolve) => logger.flush(() => resolve()));
+  STDOUT.delete(logger);
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, timeoutMs);
+    stream.once('close', () => {
+      clearTimeout(t);
+      resolve();
+    });
+    stream.end();
+  });
 }
 
 /** A logger that drops everything, for library callers that pass none. */

@@ -3,7 +3,7 @@ import { ConfigError, formatIssue } from '../config/error.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/types.js';
 import { Responder } from '../answer/responder.js';
-import { createLogger, type Logger } from '../log.js';
+import { closeLogger, createLogger, type Logger } from '../log.js';
 import { serverOptions, startServer } from '../server/server.js';
 import type { RunningServer } from '../server/types.js';
 import { loadZones, logZoneFailures, zoneKey, type ZoneLoadResult } from '../server/zones.js';
@@ -73,6 +73,7 @@ export async function serve(configPath: string): Promise<number> {
     server = await startServer(serverOptions(config, responder, logger));
   } catch (err) {
     logger.fatal({ err }, 'cannot listen');
+    await closeLogger(logger);
     return 1;
   }
   logger.info({ addresses: server.addresses(), zones: zones.size, config: config.file }, 'listening');
@@ -151,7 +152,7 @@ export async function serve(configPath: string): Promise<number> {
       void Promise.all([server.close(), background.close(), control?.close()]).then(() => {
         logger.info('stopped');
         // The process exits right after: the last lines must be written out first.
-        logger.flush(() => resolve(0));
+        void closeLogger(logger).then(() => resolve(0));
       });
     });
   });
