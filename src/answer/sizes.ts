@@ -12,11 +12,13 @@ export interface AnswerSize { qname: string; qtype: string; bytes: number }
 const OPT_SIZE = 11;
 // A type no zone holds, to measure NODATA answers (and, signed, their proofs).
 const ABSENT_TYPE = 65280;
+/** Each answer is written here in turn and only its length kept: no 64 KiB buffer per answer. */
+const SCRATCH = Buffer.allocUnsafe(65535);
 
 function size(zone: Zone, qname: Labels, qtype: number, dnssec: boolean): number {
   const res = lookup(zone, qname, qtype, { tcp: true, additionalMxSrv: false });
   const s = sections(res, dnssec ? zone.security : undefined);
-  const w = new MessageWriter(65535);
+  const w = new MessageWriter(65535, false, SCRATCH);
   w.question(qname, qtype, 1);
   for (const set of s.answer) w.rrset(1, set);
   for (const set of s.authority) w.rrset(2, set);
