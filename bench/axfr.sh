@@ -27,6 +27,8 @@ set -u -o pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=server-conf.sh
 source "$HERE/server-conf.sh"
+# shellcheck source=procs.sh
+source "$HERE/procs.sh"
 ROOT=$(cd "$HERE/.." && pwd)
 NAMES=${NAMES:-100000}
 SERVERS=${SERVERS:-"inkan nsd named"}
@@ -46,34 +48,8 @@ TMP=$(mktemp -d /tmp/inkan-axfr.XXXXXX)
 SERVER_PID=""
 declare -A BEST MSGS BYTES RECS
 
-log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
-descendants() { local c; for c in $(pgrep -P "$1" 2>/dev/null); do echo "$c"; descendants "$c"; done; }
-stop_server() {
-  [ -n "$SERVER_PID" ] || return 0
-  if kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill -TERM "$SERVER_PID" 2>/dev/null
-    for _ in $(seq 1 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-    if kill -0 "$SERVER_PID" 2>/dev/null; then
-      for p in $(descendants "$SERVER_PID"); do kill -KILL "$p" 2>/dev/null; done
-      kill -KILL "$SERVER_PID" 2>/dev/null
-    fi
-  fi
-  wait "$SERVER_PID" 2>/dev/null
-  SERVER_PID=""
-}
 trap 'stop_server; rm -rf "$TMP"' EXIT
 trap 'log "interrupted"; exit 130' INT TERM
-
-free_port() {
-  local p
-  for _ in $(seq 1 200); do
-    p=$((20000 + RANDOM % 40000))
-    if [ -z "$(ss -Hlun "sport = :$p" 2>/dev/null)" ] && [ -z "$(ss -Hltn "sport = :$p" 2>/dev/null)" ]; then
-      echo "$p"; return 0
-    fi
-  done
-  return 1
-}
 
 # ---- data: the zone, and for the peers a copy signed once by ldns-signzone (kept) ----------
 make_data() {

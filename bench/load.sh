@@ -27,6 +27,8 @@ set -u -o pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=server-conf.sh
 source "$HERE/server-conf.sh"
+# shellcheck source=procs.sh
+source "$HERE/procs.sh"
 ROOT=$(cd "$HERE/.." && pwd)
 SIZES=${SIZES:-"10k 100k"}
 SERVERS=${SERVERS:-"bare nsd knot inkan"}
@@ -50,22 +52,7 @@ TMP=$(mktemp -d /tmp/inkan-bench.XXXXXX)
 SERVER_PID=""
 declare -A QPS LOST AVG MAX RCODES SCPU CCPU OTHER
 
-log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
 
-stop_server() {
-  [ -n "$SERVER_PID" ] || return 0
-  if kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill -TERM "$SERVER_PID" 2>/dev/null
-    for _ in $(seq 1 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-    if kill -0 "$SERVER_PID" 2>/dev/null; then
-      log "server $SERVER_PID did not stop on TERM, killing"
-      for p in $(descendants "$SERVER_PID"); do kill -KILL "$p" 2>/dev/null; done
-      kill -KILL "$SERVER_PID" 2>/dev/null
-    fi
-  fi
-  wait "$SERVER_PID" 2>/dev/null
-  SERVER_PID=""
-}
 cleanup() {
   stop_server
   rm -rf "$TMP"
@@ -73,22 +60,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'log "interrupted"; exit 130' INT TERM
 
-free_port() {
-  local p
-  for _ in $(seq 1 200); do
-    p=$((20000 + RANDOM % 40000))
-    if [ -z "$(ss -Hlun "sport = :$p" 2>/dev/null)" ] && [ -z "$(ss -Hltn "sport = :$p" 2>/dev/null)" ]; then
-      echo "$p"; return 0
-    fi
-  done
-  return 1
-}
 
 # CPU ticks (user+system) used so far by a process and its children (NSD forks workers).
-descendants() {
-  local c
-  for c in $(pgrep -P "$1" 2>/dev/null); do echo "$c"; descendants "$c"; done
-}
 cpu_ticks() {
   local pid=$1 total=0 p
   for p in $pid $(descendants "$pid"); do

@@ -39,6 +39,8 @@ set -u -o pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=server-conf.sh
 source "$HERE/server-conf.sh"
+# shellcheck source=procs.sh
+source "$HERE/procs.sh"
 ROOT=$(cd "$HERE/.." && pwd)
 DURATION=15; SIZES="10k"; SERVERS="unsigned inkan knot pdns nsd"; WORKLOADS="mix flood"
 ALG=13; DENIAL=nsec; REPEAT=1; WARM=120; WARM_ALL=0; CLIENTS=16; OUTSTANDING=1000; READY_TIMEOUT=600
@@ -77,24 +79,8 @@ TMP=$(mktemp -d /tmp/inkan-signed-load.XXXXXX)
 SERVER_PID=""
 declare -A QPS LOST AVG RCODES SCPU
 
-log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
 show() { echo "+ $*" | tee -a "$OUT" >&2; }   # the exact command line, before running it
 
-descendants() { local c; for c in $(pgrep -P "$1" 2>/dev/null); do echo "$c"; descendants "$c"; done; }
-stop_server() {
-  [ -n "$SERVER_PID" ] || return 0
-  if kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill -TERM "$SERVER_PID" 2>/dev/null
-    for _ in $(seq 1 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-    if kill -0 "$SERVER_PID" 2>/dev/null; then
-      log "server $SERVER_PID did not stop on TERM, killing"
-      for p in $(descendants "$SERVER_PID"); do kill -KILL "$p" 2>/dev/null; done
-      kill -KILL "$SERVER_PID" 2>/dev/null
-    fi
-  fi
-  wait "$SERVER_PID" 2>/dev/null
-  SERVER_PID=""
-}
 # dnsperf runs in the background and is waited for, so a TERM/INT to this script stops the run
 # at once (bash runs traps only between foreground commands, but does interrupt `wait`).
 CLIENT_PID=""
@@ -115,17 +101,6 @@ cpu_ticks() {
 per_cpu() { awk -v q="${QPS[$1]:-0}" -v c="${SCPU[$1]:-0}" 'BEGIN { if (c > 0) printf "%.0f", q * 100 / c; else printf "-" }'; }
 trap cleanup EXIT
 trap 'log "interrupted"; exit 130' INT TERM
-
-free_port() {
-  local p
-  for _ in $(seq 1 200); do
-    p=$((20000 + RANDOM % 40000))
-    if [ -z "$(ss -Hlun "sport = :$p" 2>/dev/null)" ] && [ -z "$(ss -Hltn "sport = :$p" 2>/dev/null)" ]; then
-      echo "$p"; return 0
-    fi
-  done
-  return 1
-}
 
 ensure_data() {  # zone and query files from gen-zone.mjs, shared with load.sh (bench/data/SIZE)
   local size=$1 n
