@@ -1,5 +1,6 @@
 // Starting and stopping a DNS server process, and waiting until it answers.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { buildQuery, parseHeader, udpExchange } from './raw.js';
 
 export interface Daemon {
@@ -9,6 +10,33 @@ export interface Daemon {
   /** stdout and stderr so far, for error messages. */
   output(): string;
   stop(): Promise<void>;
+}
+
+/** A daemon that runs from its own temporary directory, removed when it stops. */
+export interface InDir extends Daemon {
+  dir: string;
+}
+
+export function inDir(d: Daemon, dir: string): InDir {
+  return {
+    ...d,
+    dir,
+    stop: async () => {
+      await d.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** `d` once it answers for `zone`; if it never does, it is stopped and the error thrown. */
+export async function answeringOrStopped<T extends Daemon>(d: T, zone: string): Promise<T> {
+  try {
+    await waitUntilAnswering(d, zone);
+  } catch (e) {
+    await d.stop();
+    throw e;
+  }
+  return d;
 }
 
 export function startDaemon(name: string, cmd: string, args: string[], port: number, cwd?: string): Daemon {

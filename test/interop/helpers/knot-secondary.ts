@@ -2,10 +2,10 @@
 // transfers from the primary with the TSIG key, NOTIFY accepted only from 127.0.0.1 signed
 // with that key, no notify targets of its own, and unsigned transfers out to 127.0.0.1 so
 // the test can dump its copy. Info logs go to stderr: they say AXFR or IXFR for each transfer.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startDaemon, waitUntilAnswering } from './daemon.js';
+import { answeringOrStopped, inDir, startDaemon } from './daemon.js';
 import { freePort } from './ports.js';
 import type { Running, SecondaryOptions } from './secondaries.js';
 
@@ -49,19 +49,5 @@ zone:
 ${opts.zones.map((z) => `  - domain: ${z}\n    master: inkan\n    acl: [notify-from-inkan, dump]\n`).join('')}`;
   writeFileSync(join(dir, 'knot.conf'), conf);
   const d = startDaemon('knotd', knotdPath, ['-c', join(dir, 'knot.conf')], port, dir);
-  const r: Running = {
-    ...d,
-    dir,
-    stop: async () => {
-      await d.stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-  try {
-    await waitUntilAnswering(d, opts.zones[0]!);
-  } catch (e) {
-    await r.stop();
-    throw e;
-  }
-  return r;
+  return answeringOrStopped(inDir(d, dir), opts.zones[0]!);
 }

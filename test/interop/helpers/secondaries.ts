@@ -9,12 +9,12 @@
 // zones' name server addresses are in 127/8.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createSocket } from 'node:dgram';
 import { createConnection, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startDaemon, waitUntilAnswering, type Daemon } from './daemon.js';
+import { answeringOrStopped, inDir, startDaemon, waitUntilAnswering, type Daemon, type InDir } from './daemon.js';
 import { dig } from './dig.js';
 import { freePort } from './ports.js';
 import { ensureInkanBuilt, nsdServerSection } from './servers.js';
@@ -29,23 +29,10 @@ export interface XfrKey {
   secret: string;
 }
 
-export interface Running extends Daemon {
-  dir: string;
-}
+export type Running = InDir;
 
 function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `inkan-interop-${prefix}-`));
-}
-
-function withCleanup(d: Daemon, dir: string): Running {
-  return {
-    ...d,
-    dir,
-    stop: async () => {
-      await d.stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
 }
 
 // ---- inkan, the primary ----
@@ -122,7 +109,7 @@ ${z.dnssec ? `    dnssec: ${z.dnssec}\n` : ''}    allow-transfer: [${z.allowTran
 `;
   writeFileSync(join(dir, 'inkan.yaml'), yaml);
   const d = startDaemon('inkan', process.execPath, [cli, 'serve', '--config', join(dir, 'inkan.yaml')], 0, dir);
-  const running = withCleanup(d, dir);
+  const running = inDir(d, dir);
   try {
     const line = await waitForLog(d, 'listening', () => true, 30_000);
     const addrs = line.addresses as { address: string; port: number }[] | undefined;
@@ -207,14 +194,7 @@ ${opts.zones
         else resolve(stdout + stderr);
       });
     });
-  const r = { ...withCleanup(d, dir), rndc };
-  try {
-    await waitUntilAnswering(d, opts.zones[0]!);
-  } catch (e) {
-    await r.stop();
-    throw e;
-  }
-  return r;
+  return answeringOrStopped({ ...inDir(d, dir), rndc }, opts.zones[0]!);
 }
 
 /**
@@ -245,14 +225,7 @@ ${opts.zones
   .join('')}`;
   writeFileSync(join(dir, 'nsd.conf'), conf);
   const d = startDaemon('nsd', nsdPath, ['-d', '-c', join(dir, 'nsd.conf')], port, dir);
-  const r = withCleanup(d, dir);
-  try {
-    await waitUntilAnswering(d, opts.zones[0]!);
-  } catch (e) {
-    await r.stop();
-    throw e;
-  }
-  return r;
+  return answeringOrStopped(inDir(d, dir), opts.zones[0]!);
 }
 
 /** The SOA serial a server answers for `zone` (undefined when it has none yet). */

@@ -6,37 +6,21 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startDaemon, waitUntilAnswering, type Daemon } from './daemon.js';
+import { answeringOrStopped, inDir, startDaemon, type Daemon, type InDir } from './daemon.js';
 import { freePort } from './ports.js';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const FIXTURES = resolve(REPO_ROOT, 'test/interop/fixtures');
 export const DIFF_ZONE = join(FIXTURES, 'diff.test.zone');
 
-export interface Server extends Daemon {
-  dir: string;
-}
+export type Server = InDir;
 
 function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `inkan-interop-${prefix}-`));
 }
 
-async function finish(d: Daemon, dir: string, zone: string): Promise<Server> {
-  const server: Server = {
-    ...d,
-    dir,
-    stop: async () => {
-      await d.stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-  try {
-    await waitUntilAnswering(d, zone);
-  } catch (e) {
-    await server.stop();
-    throw e;
-  }
-  return server;
+function finish(d: Daemon, dir: string, zone: string): Promise<Server> {
+  return answeringOrStopped(inDir(d, dir), zone);
 }
 
 export interface NsdOptions {
