@@ -27,7 +27,7 @@ import { startHiddenPrimary, type HiddenPrimary } from './helpers/hidden-primary
 import { servedSerial, startNamedSecondary, startNsdSecondary, waitForLog, waitForSerial, type Running, type XfrKey } from './helpers/secondaries.js';
 import { ensureInkanBuilt, type Server } from './helpers/servers.js';
 import { checkTools, describeWithTools } from './helpers/tools.js';
-import { startUnbound } from './helpers/unbound.js';
+import { startUnbound, withValidationLog } from './helpers/unbound.js';
 import { writeXfrZone } from './helpers/xfr-zone.js';
 
 const tools = checkTools(['named', 'nsd', 'unbound', 'dig']);
@@ -210,19 +210,7 @@ describeWithTools(tools, 'unbound validates named\'s and NSD\'s copies of an ink
       const check = async (i: number) => {
         const k = all[i]!;
         const r = (await answers())[i]!;
-        try {
-          checkCase(k, r);
-        } catch (e) {
-          const log = resolvers
-            .get(which)!
-            .output()
-            .split('\n')
-            .filter((l) => /validat|bogus|servfail|error|fail/i.test(l))
-            .slice(-15)
-            .join('\n');
-          (e as Error).message += `\n--- unbound log (validation lines) ---\n${log}`;
-          throw e;
-        }
+        withValidationLog(resolvers.get(which)!, () => checkCase(k, r));
       };
 
       it(`serves inkan's serial, and its unbound's only stub is ${which}'s port`, async () => {

@@ -34,7 +34,7 @@ import { dig, digBatch, type Response, type RR } from './helpers/dig.js';
 import { freePort } from './helpers/ports.js';
 import { ensureInkanBuilt, FIXTURES } from './helpers/servers.js';
 import { checkTools, describeWithTools, IN_CI } from './helpers/tools.js';
-import { startUnbound } from './helpers/unbound.js';
+import { startUnbound, withValidationLog } from './helpers/unbound.js';
 import type { Server } from './helpers/servers.js';
 
 const tools = checkTools(['unbound', 'delv', 'dig']);
@@ -551,18 +551,7 @@ describeWithTools(tools, 'interop: unbound validates inkan\'s online-signed answ
       const runCase = async (resolver: Server, i: number) => {
         const k = cases(signers.get(v)!.childDs)[i]!;
         const r = await answerOf(resolver, i);
-        try {
-          checkCase(v, k, r);
-        } catch (e) {
-          const log = resolver
-            .output()
-            .split('\n')
-            .filter((l) => /validat|bogus|servfail|error|fail/i.test(l))
-            .slice(-15)
-            .join('\n');
-          (e as Error).message += `\n--- unbound log (validation lines) ---\n${log}`;
-          throw e;
-        }
+        withValidationLog(resolver, () => checkCase(v, k, r));
       };
       const title = (k: Case) => `${k.what}: ${k.name} ${k.type} -> ${k.rcode}${k.proof === 'insecure' ? ' (insecure)' : ''}`;
       // The child's DS is made at run time: the titles come from a list with a dummy DS.

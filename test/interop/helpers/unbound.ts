@@ -126,3 +126,19 @@ export async function startUnbound(unboundPath: string, opts: UnboundOptions): P
   }
   return server;
 }
+
+/** Runs `check`; if it throws, the resolver's last validation log lines go into the message. */
+export function withValidationLog(resolver: { output(): string }, check: () => void): void {
+  try {
+    check();
+  } catch (e) {
+    const log = resolver
+      .output()
+      .split('\n')
+      .filter((l) => /validat|bogus|servfail|error|fail/i.test(l))
+      .slice(-15)
+      .join('\n');
+    (e as Error).message += `\n--- unbound log (validation lines) ---\n${log}`;
+    throw e;
+  }
+}
