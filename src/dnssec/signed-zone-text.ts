@@ -1,11 +1,11 @@
 // The signed zone as a master file: what `inkan sign` writes and what verifiers read. It
 // holds exactly what online answers and transfers would: the same RRSIGs, the same chain.
 import { nameToText } from '../wire/name.js';
-import { Type, typeToText } from '../wire/constants.js';
+import { typeToText } from '../wire/constants.js';
 import type { WireRRset } from '../wire/writer.js';
 import { rdataToText } from '../zone/rdata/index.js';
 import type { Zone } from '../zone/zone.js';
-import { ZoneSigning } from './zone-signing.js';
+import { carriesSignatures, ZoneSigning } from './zone-signing.js';
 import { COMPACT_NOT_TRANSFERABLE } from './denial/compact.js';
 
 /**
@@ -19,11 +19,8 @@ export function* zoneContent(zone: Zone): Generator<WireRRset> {
   if (s?.compactDenial) throw new Error(`zone ${zone.originKey}: ${COMPACT_NOT_TRANSFERABLE}`);
   for (const node of zone.ordered) {
     for (const set of node.rrsets.values()) {
-      const t = set.type;
       yield set;
-      // What ZoneSigning.signed() yields, decided here per node: a Set of the signed RRsets
-      // made up front held the event loop for half a second on a 100k-name zone.
-      if (s && !node.occluded && (!node.cut || t === Type.DS)) yield s.maker.rrsigSet(set, s.keysFor(t));
+      if (s && carriesSignatures(node, set.type)) yield s.maker.rrsigSet(set, s.keysFor(set.type));
     }
     const nsec = s?.chain.kind === 'nsec' ? s.chain.nsecAt(node.key) : undefined;
     if (nsec) {

@@ -6,7 +6,7 @@ import type { WireRRset } from '../wire/writer.js';
 import type { Labels } from '../wire/name.js';
 import type { Denial, Entry, LookupResult } from '../answer/lookup.js';
 import type { ZoneSecurity } from '../answer/secure.js';
-import type { RRset, Zone } from '../zone/zone.js';
+import type { RRset, Zone, ZoneNode } from '../zone/zone.js';
 import { denialProof, type DenialCase, type DenialChain } from './denial/proofs.js';
 import type { CompactDenial } from './denial/compact.js';
 import { signatureLabels } from './canonical.js';
@@ -25,6 +25,14 @@ const CASES: Record<Denial['kind'], DenialCase> = {
 
 // RFC 4035 §2.2 / RFC 7344 §4.1: the key-signing keys sign these; the zone-signing keys the rest.
 const SIGNED_BY_KSK = new Set<number>([Type.DNSKEY, Type.CDS, Type.CDNSKEY]);
+
+/**
+ * Whether the RRset of `type` at `node` is signed: authoritative data is; at a cut only the
+ * DS (the NS and glue there are the child's); nothing below a cut or a DNAME.
+ */
+export function carriesSignatures(node: ZoneNode, type: number): boolean {
+  return !node.occluded && (!node.cut || type === Type.DS);
+}
 
 export interface SigningKeys {
   ksks: readonly ZoneKey[];
@@ -95,13 +103,7 @@ export class ZoneSigning implements ZoneSecurity {
    */
   *signed(): Generator<RRset | SignableRRset> {
     for (const node of this.zone.ordered) {
-      if (node.occluded) continue;
-      if (node.cut) {
-        const ds = node.rrsets.get(Type.DS);
-        if (ds) yield ds;
-        continue;
-      }
-      for (const t of node.rrsets.keys().sort((a, b) => a - b)) yield node.rrsets.get(t)!;
+      for (const set of node.rrsets.values()) if (carriesSignatures(node, set.type)) yield set;
     }
     yield* this.chain;
   }
