@@ -17,7 +17,7 @@ import { keyring } from '../transfer/tsig-key.js';
 import { Notifier } from '../transfer/notify.js';
 import { ServedZones } from '../server/served.js';
 import { Journal } from '../transfer/journal.js';
-import { startControl, type ControlResult } from '../server/control.js';
+import { refused, startControl, type ControlResult } from '../server/control.js';
 import type { Zone } from '../zone/zone.js';
 
 /**
@@ -89,14 +89,14 @@ export async function serve(configPath: string): Promise<number> {
         if (!(err instanceof ConfigError)) throw err;
         for (const i of err.issues) logger.error({ file: i.file, line: i.line, key: i.path }, formatIssue(i));
         logger.error('configuration not reloaded; the running configuration and zones stay');
-        return { ok: false, reloaded: [], unchanged: [], failed: [], error: `configuration not reloaded:\n${err.message}` };
+        return refused(`configuration not reloaded:\n${err.message}`);
       }
       for (const part of needsRestart(config, next)) logger.warn({ setting: part }, 'setting changed; it takes effect after a restart');
       logger.level = next.log.level;
     }
     const keys = only?.map((n) => zoneKey(n));
     const unknown = keys?.filter((k) => !next.zones.some((z) => zoneKey(z.name) === k)) ?? [];
-    if (unknown.length) return { ok: false, reloaded: [], unchanged: [], failed: [], error: `not configured here: ${unknown.join(', ')}` };
+    if (unknown.length) return refused(`not configured here: ${unknown.join(', ')}`);
     const asked = keys ? next.zones.filter((z) => keys.includes(zoneKey(z.name))) : next.zones;
     const result = loadZones(asked, zones, { ...signing, keysDir: next.keysDir });
     logZoneFailures(logger, result.failures);

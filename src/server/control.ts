@@ -24,6 +24,11 @@ export interface ControlResult {
   error?: string;
 }
 
+/** The answer to a request that was not carried out at all. */
+export function refused(error: string): ControlResult {
+  return { ok: false, reloaded: [], unchanged: [], failed: [], error };
+}
+
 const MAX_REQUEST = 64 * 1024;
 
 export interface ControlServer {
@@ -88,7 +93,7 @@ function serveOne(sock: Socket, handle: (req: ControlRequest) => ControlResult, 
     try {
       result = handle(parseRequest(buf.slice(0, nl)));
     } catch (err) {
-      result = { ok: false, reloaded: [], unchanged: [], failed: [], error: (err as Error).message };
+      result = refused((err as Error).message);
       logger.warn({ err }, 'control request refused');
     }
     sock.end(JSON.stringify(result) + '\n');
