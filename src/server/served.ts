@@ -63,6 +63,12 @@ export function epochLength(refresh: number): number {
   return Math.min(86400, Math.max(1, Math.floor(refresh / 4)));
 }
 
+/** Start of the signing epoch `now` falls in. */
+function epochStart(refresh: number, now: number): number {
+  const len = epochLength(refresh);
+  return Math.floor(now / len) * len;
+}
+
 export class ServedZones {
   private entries = new Map<string, Entry>();
   private timer: NodeJS.Timeout | undefined;
@@ -112,15 +118,14 @@ export class ServedZones {
   private unchanged(old: Entry, config: ZoneConfig, base: Zone): boolean {
     if (fingerprint(old.base, old.config) !== fingerprint(base, config)) return false;
     if (old.epoch === undefined || !config.dnssec) return true;
-    const len = epochLength(config.dnssec.refresh);
-    return Math.floor(this.now() / len) * len === old.epoch;
+    return epochStart(config.dnssec.refresh, this.now()) === old.epoch;
   }
 
   private serve(config: ZoneConfig, base: Zone, last: number | undefined, starting: boolean): Entry {
     const key = zoneKey(config.name);
     const signing = base.security instanceof ZoneSigning && !base.security.compactDenial ? base.security : undefined;
     const now = this.now();
-    const epoch = signing && config.dnssec ? Math.floor(now / epochLength(config.dnssec.refresh)) * epochLength(config.dnssec.refresh) : undefined;
+    const epoch = signing && config.dnssec ? epochStart(config.dnssec.refresh, now) : undefined;
     const saved = this.read(key);
     const content = fingerprint(base, config);
     let serial: number;
@@ -139,8 +144,7 @@ export class ServedZones {
     const changed: Zone[] = [];
     for (const [key, e] of this.entries) {
       if (e.epoch === undefined || !e.config.dnssec) continue;
-      const len = epochLength(e.config.dnssec.refresh);
-      if (Math.floor(this.now() / len) * len === e.epoch) continue;
+      if (epochStart(e.config.dnssec.refresh, this.now()) === e.epoch) continue;
       const n = this.serve(e.config, e.base, e.serial, false);
       this.entries.set(key, n);
       changed.push(n.served);
