@@ -11,7 +11,8 @@
 // test vectors are high-s): output is exactly r || s of RFC 6979.
 import { createECDH, randomFillSync, type ECDH } from 'node:crypto';
 import type { Signer } from '../algorithm.js';
-import { FastNonces, Rfc6979Nonces, inRange } from './rfc6979.js';
+import { FastNonces, Rfc6979Nonces, bits2octets, inRange } from './rfc6979.js';
+import { NoncesX4 } from './sha256-x4.js';
 import { sha256Into } from './sha256.js';
 import { invEuclid, invLehmer } from './modinv.js';
 
@@ -60,6 +61,8 @@ export class P256Signer implements Signer {
   private readonly ecdh: ECDH;
   private readonly nonces: FastNonces;
   private readonly h1 = Buffer.alloc(32);
+  /** The 4-lane nonce maker, made on first bulk use; null where WebAssembly SIMD is missing. */
+  private x4: NoncesX4 | null | undefined;
 
   constructor(privateKey: Uint8Array) {
     this.x = scalar32(privateKey);
@@ -120,6 +123,19 @@ export class P256Signer implements Signer {
     const count = data.length;
     const out: Buffer[] = new Array<Buffer>(count);
     if (count === 0) return out;
+    const h1s: Buffer[] = new Array<Buffer>(count);
+    const firsts: Buffer[] = new Array<Buffer>(count);
+    for (let i = 0; i < count; i++) {
+      const h1 = (h1s[i] = Buffer.allocUnsafe(32));
+      sha256Into(data[i]!, 0, data[i]!.length, h1);
+      firsts[i] = Buffer.allocUnsafe(32);
+    }
+    // The first candidate nonces four at a time (sha256-x4.ts), else one by one.
+    const x4 = this.x4 === undefined ? (this.x4 = NoncesX4.for(this.x) ?? null) : this.x4;
+    if (x4) {
+      const octets = h1s.map((h) => bits2octets(h));
+      for (let i = 0; i < count; i += 4) x4.run(octets, firsts, i);
+    }
     const zs: bigint[] = new Array<bigint>(count);
     const rs: bigint[] = new Array<bigint>(count);
     const ks: bigint[] = new Array<bigint>(count);
@@ -127,10 +143,13 @@ export class P256Signer implements Signer {
     const b = randomScalar();
     let acc = b;
     for (let i = 0; i < count; i++) {
-      const h1 = this.h1;
-      sha256Into(data[i]!, 0, data[i]!.length, h1);
+      const h1 = h1s[i]!;
       zs[i] = hexToBig(h1);
-      const { k, r } = this.nonce(h1);
+      const first = x4 ? firsts[i]! : this.nonces.first(h1);
+      let r = first && inRange(first) ? this.rFor(first) : 0n;
+      let k: Buffer = first!;
+      // Out of range, or r = 0: the step-by-step generator decides, as for a single signature.
+      if (r === 0n) ({ k, r } = this.nonce(h1));
       rs[i] = r;
       ks[i] = hexToBig(k);
       acc = (acc * ks[i]!) % N;

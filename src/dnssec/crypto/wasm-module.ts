@@ -1,0 +1,102 @@
+// Just enough of the WebAssembly binary format (core spec §5, SIMD opcodes) to assemble the
+// straight-line SIMD code of sha256-x4.ts at startup: no build step, no tool dependency, and
+// the code that makes the bytes sits beside the reasoning for them.
+
+export type Code = number[];
+
+export function uleb(n: number): Code {
+  const out: Code = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) b |= 0x80;
+    out.push(b);
+  } while (n !== 0);
+  return out;
+}
+
+export function sleb(n: number): Code {
+  const out: Code = [];
+  for (;;) {
+    const b = n & 0x7f;
+    n >>= 7;
+    const done = (n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0);
+    out.push(done ? b : b | 0x80);
+    if (done) return out;
+  }
+}
+
+const simd = (op: number, ...imm: number[]): Code => [0xfd, ...uleb(op), ...imm];
+
+export const V128 = 0x7b;
+export const I32 = 0x7f;
+
+/** v128 instructions used here; each returns its bytes (operands come before, stack order). */
+export const op = {
+  i32: (n: number): Code => [0x41, ...sleb(n | 0)],
+  get: (i: number): Code => [0x20, ...uleb(i)],
+  set: (i: number): Code => [0x21, ...uleb(i)],
+  tee: (i: number): Code => [0x22, ...uleb(i)],
+  call: (f: number): Code => [0x10, ...uleb(f)],
+  /** v128.load at address (an i32 on the stack) + offset. */
+  load: (offset: number): Code => simd(0x00, 4, ...uleb(offset)),
+  store: (offset: number): Code => simd(0x0b, 4, ...uleb(offset)),
+  /** An i32x4 constant with the same value in every lane. */
+  splat: (v: number): Code => {
+    const b: number[] = [];
+    for (let l = 0; l < 4; l++) b.push(v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff);
+    return simd(0x0c, ...b);
+  },
+  and: simd(0x4e),
+  andnot: simd(0x4f),
+  or: simd(0x50),
+  xor: simd(0x51),
+  /** bitselect(a, b, c) = (a & c) | (b & ~c) */
+  bitselect: simd(0x52),
+  shl: simd(171),
+  shrU: simd(173),
+  add: simd(174),
+};
+
+export interface Func {
+  params: number[];
+  results: number[];
+  /** Extra locals, all of one type. */
+  locals: { count: number; type: number };
+  body: Code;
+  export?: string;
+}
+
+function section(id: number, content: Code): Code {
+  return [id, ...uleb(content.length), ...content];
+}
+
+function vec(items: Code[]): Code {
+  return [...uleb(items.length), ...items.flat()];
+}
+
+function name(s: string): Code {
+  const b = [...Buffer.from(s, 'utf8')];
+  return [...uleb(b.length), ...b];
+}
+
+/** A module of `funcs` (one type each) and one exported memory of `pages` 64 KiB pages. */
+export function assemble(funcs: readonly Func[], pages: number, memoryName = 'memory'): Uint8Array<ArrayBuffer> {
+  const types = funcs.map((f) => [0x60, ...vec(f.params.map((p) => [p])), ...vec(f.results.map((r) => [r]))]);
+  const exports: Code[] = [[...name(memoryName), 0x02, 0x00]];
+  funcs.forEach((f, i) => { if (f.export) exports.push([...name(f.export), 0x00, ...uleb(i)]); });
+  const bodies = funcs.map((f) => {
+    const locals = f.locals.count > 0 ? vec([[...uleb(f.locals.count), f.locals.type]]) : [0x00];
+    const body = [...locals, ...f.body, 0x0b];
+    return [...uleb(body.length), ...body];
+  });
+  const bytes = [
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, vec(types)),
+    ...section(3, vec(funcs.map((_, i) => uleb(i)))),
+    ...section(5, vec([[0x00, ...uleb(pages)]])),
+    ...section(7, vec(exports)),
+    ...section(10, vec(bodies)),
+  ];
+  return Uint8Array.from(bytes);
+}
