@@ -99,9 +99,19 @@ export class RRsigMaker {
     return this.policy.refresh;
   }
 
-  /** The cache key of `key`'s signature over the content `digest` in the window starting at `start`. */
+  /** Each key's short stand-in for its id and this maker's policy in cache keys. */
+  private readonly signerTags = new Map<string, string>();
+
+  /**
+   * The cache key of `key`'s signature over the content `digest` in the window starting at
+   * `start`. Short, as one is made, hashed and kept per signature: the key id and policy are
+   * a few characters the cache hands out, and the digest's fixed length (44, '=' last)
+   * separates it from the start.
+   */
   cacheKey(keyId: string, digest: string, start: number): string {
-    return `${keyId}|${digest}|${start}|${this.policyTag}`;
+    let tag = this.signerTags.get(keyId);
+    if (tag === undefined) this.signerTags.set(keyId, (tag = this.cache.signerTag(keyId, this.policyTag)));
+    return digest + start + tag;
   }
 
   /** What is remembered about `set`, if anything (no work done). */
