@@ -15,7 +15,7 @@ import { ZoneSigning } from '../dnssec/zone-signing.js';
 import { Transfers, type TransferPolicy } from '../transfer/transfers.js';
 import { keyring } from '../transfer/tsig-key.js';
 import { Notifier } from '../transfer/notify.js';
-import { ServedZones } from '../server/served.js';
+import { epochStart, ServedZones } from '../server/served.js';
 import { Journal } from '../transfer/journal.js';
 import { refused, startControl, type ControlResult } from '../server/control.js';
 import type { Zone } from '../zone/zone.js';
@@ -41,6 +41,9 @@ export async function serve(configPath: string): Promise<number> {
   // reload leaves alone keeps its signatures.
   const signing: SigningContext = { keysDir: config.keysDir, cache: new SignatureCache(config.signatureCacheBytes), logger };
   const background = new BackgroundSigner(logger);
+  // A first load signs on the signing threads while the file is read, as of the epoch the
+  // version will be served in (served.ts).
+  signing.early = { pool: () => background.signingPool(), at: (refresh) => epochStart(refresh, Math.floor(Date.now() / 1000)) };
   const first = loadZones(config.zones, undefined, signing);
   logZoneFailures(logger, first.failures);
   logLoaded(logger, first);

@@ -16,6 +16,11 @@ export class BackgroundSigner {
     private readonly threads?: number,
   ) {}
 
+  /** The signing threads, started on first use (zone loads sign on them as they read). */
+  signingPool(): SigningPool {
+    return (this.pool ??= new SigningPool(this.threads));
+  }
+
   /** Serves these signed versions from now on, and makes their missing signatures. */
   track(signings: ZoneSigning[], all: ZoneSigning[]): Promise<void> {
     this.current = all;
@@ -49,12 +54,12 @@ export class BackgroundSigner {
 
   private async sign(s: ZoneSigning, why: string): Promise<void> {
     if (!this.current.includes(s)) return; // replaced by a newer version meanwhile
-    this.pool ??= new SigningPool(this.threads);
+    const pool = this.signingPool();
     const t0 = Date.now();
     try {
       // A new version needs its current signatures first; the next window's follow in the
       // periodic rounds, long before that window begins.
-      const made = await s.presign(this.pool, { ahead: why !== 'load' });
+      const made = await s.presign(pool, { ahead: why !== 'load' });
       if (made > 0 || why === 'load') {
         this.logger.info({ zone: s.zone.originKey, serial: s.zone.serial, signatures: made, ms: Date.now() - t0, why }, 'zone signed in the background');
       }

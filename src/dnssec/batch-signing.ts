@@ -8,7 +8,7 @@ import { sha256Into } from './crypto/sha256.js';
 import { decodeRRsets } from './rrset-batch.js';
 import type { SignableRRset } from './rrsig.js';
 import { signedData } from './signed-data.js';
-import { jitter } from './window.js';
+import { jitter, windowAt, type ValidityPolicy } from './window.js';
 
 /** A key as a batch names it; the thread holds its private part under `id`. */
 export interface KeySpec {
@@ -22,13 +22,35 @@ export interface PreparedBatch {
   canonical: Buffer[];
   /** Per RRset: SHA-256 of its canonical form (32 bytes), then its jitter offset (u32). */
   facts: ArrayBuffer;
+  /** RRSIG rdata made ahead (see Speculation), by `taskId`. */
+  ahead?: Map<string, Buffer>;
+}
+
+/**
+ * Signing a batch before the main thread has said what is missing: while a zone file is
+ * still being read, the main thread cannot answer, and the signing threads would sit idle.
+ * Each RRset is signed for the window at `at` with the keys its type calls for; the main
+ * thread later asks for what its cache lacks as usual and gets these where they match.
+ */
+export interface Speculation {
+  keys: KeySpec[];
+  /** Key slots (indexes into `keys`) for `kskTypes`, and for every other type. */
+  kskSlots: number[];
+  zskSlots: number[];
+  kskTypes: number[];
+  signerName: Uint8Array;
+  policy: ValidityPolicy;
+  at: number;
 }
 
 export const FACT_BYTES = 36;
 /** Per signing task in a `tasks` array: RRset index, key slot, inception, expiration. */
 export const TASK_WORDS = 4;
 
-export function prepareBatch(rrsets: ArrayBuffer, refresh: number): PreparedBatch {
+// A signature made ahead is found again by what it signs, not by slot numbers of one message.
+const taskId = (set: number, keyId: string, inception: number, expiration: number): string => `${set}/${keyId}/${inception}/${expiration}`;
+
+export function prepareBatch(rrsets: ArrayBuffer, refresh: number, speculate?: Speculation, signerFor?: (id: string) => Signer): PreparedBatch {
   const sets = decodeRRsets(rrsets);
   const facts = new ArrayBuffer(sets.length * FACT_BYTES);
   const f = Buffer.from(facts);
@@ -39,14 +61,62 @@ export function prepareBatch(rrsets: ArrayBuffer, refresh: number): PreparedBatc
     sha256Into(c, 0, c.length, f, i * FACT_BYTES);
     f.writeUInt32BE(jitter(nameKey(s.owner) + '/' + s.type, refresh), i * FACT_BYTES + 32);
   }
-  return { sets, canonical, facts };
+  const batch: PreparedBatch = { sets, canonical, facts };
+  if (speculate && signerFor) batch.ahead = signAhead(batch, speculate, signerFor);
+  return batch;
+}
+
+function signAhead(batch: PreparedBatch, sp: Speculation, signerFor: (id: string) => Signer): Map<string, Buffer> {
+  const f = Buffer.from(batch.facts);
+  const tasks: number[] = [];
+  for (let i = 0; i < batch.sets.length; i++) {
+    const w = windowAt(sp.at, f.readUInt32BE(i * FACT_BYTES + 32), sp.policy);
+    for (const slot of sp.kskTypes.includes(batch.sets[i].type) ? sp.kskSlots : sp.zskSlots) {
+      tasks.push(i, slot, w.inception >>> 0, w.expiration >>> 0);
+    }
+  }
+  const signerName = Buffer.from(sp.signerName.buffer, sp.signerName.byteOffset, sp.signerName.byteLength);
+  const made = signTasks(batch, sp.keys, signerFor, signerName, Uint32Array.from(tasks));
+  const ahead = new Map<string, Buffer>();
+  for (let t = 0; t < made.length; t++) ahead.set(taskId(tasks[t * TASK_WORDS], sp.keys[tasks[t * TASK_WORDS + 1]].id, tasks[t * TASK_WORDS + 2], tasks[t * TASK_WORDS + 3]), made[t]);
+  return ahead;
 }
 
 /**
  * Signs the tasks of a prepared batch; returns each task's RRSIG rdata, in task order, as
- * length (u16) + bytes. Tasks of one key are signed together (signMany).
+ * length (u16) + bytes. Tasks of one key are signed together (signMany); tasks signed ahead
+ * (Speculation) are not signed again.
  */
 export function signPrepared(batch: PreparedBatch, keys: readonly KeySpec[], signerFor: (id: string) => Signer, signerName: Buffer, tasks: Uint32Array): ArrayBuffer {
+  const n = tasks.length / TASK_WORDS;
+  const rdata = new Array<Buffer>(n);
+  const rest: number[] = [];
+  const restAt: number[] = [];
+  for (let t = 0; t < n; t++) {
+    const w = t * TASK_WORDS;
+    const early = batch.ahead?.get(taskId(tasks[w], keys[tasks[w + 1]].id, tasks[w + 2], tasks[w + 3]));
+    if (early) rdata[t] = early;
+    else {
+      for (let j = 0; j < TASK_WORDS; j++) rest.push(tasks[w + j]);
+      restAt.push(t);
+    }
+  }
+  const made = signTasks(batch, keys, signerFor, signerName, Uint32Array.from(rest));
+  for (let j = 0; j < made.length; j++) rdata[restAt[j]] = made[j];
+  let size = 0;
+  for (const r of rdata) size += 2 + r.length;
+  const out = new ArrayBuffer(size);
+  const b = Buffer.from(out);
+  let o = 0;
+  for (const r of rdata) {
+    b.writeUInt16BE(r.length, o);
+    o += 2 + r.copy(b, o + 2);
+  }
+  return out;
+}
+
+/** The RRSIG rdata of each task, in task order. */
+function signTasks(batch: PreparedBatch, keys: readonly KeySpec[], signerFor: (id: string) => Signer, signerName: Buffer, tasks: Uint32Array): Buffer[] {
   const n = tasks.length / TASK_WORDS;
   const data = new Array<Buffer>(n);
   const bySlot = new Map<number, number[]>();
@@ -59,22 +129,15 @@ export function signPrepared(batch: PreparedBatch, keys: readonly KeySpec[], sig
     if (!list) bySlot.set(slot, (list = []));
     list.push(t);
   }
-  const sigs = new Array<Buffer>(n);
+  const out = new Array<Buffer>(n);
+  const head = 18 + signerName.length;
   for (const [slot, ts] of bySlot) {
     const made = signMany(signerFor(keys[slot].id), ts.map((t) => data[t]));
-    for (let j = 0; j < ts.length; j++) sigs[ts[j]] = made[j];
-  }
-  const head = 18 + signerName.length;
-  let size = 0;
-  for (let t = 0; t < n; t++) size += 2 + head + sigs[t].length;
-  const out = new ArrayBuffer(size);
-  const b = Buffer.from(out);
-  let o = 0;
-  for (let t = 0; t < n; t++) {
-    b.writeUInt16BE(head + sigs[t].length, o);
-    data[t].copy(b, o + 2, 0, head);
-    sigs[t].copy(b, o + 2 + head);
-    o += 2 + head + sigs[t].length;
+    for (let j = 0; j < ts.length; j++) {
+      const t = ts[j];
+      // The RRSIG rdata is the signed data's head followed by the signature.
+      out[t] = Buffer.concat([data[t].subarray(0, head), made[j]]);
+    }
   }
   return out;
 }

@@ -14,8 +14,12 @@ import { CompactDenial } from './denial/compact.js';
 import type { DenialChain } from './denial/proofs.js';
 import { ensureZoneKeys, type Key, type ZoneKeys } from './keys/store.js';
 import { RRsigMaker, type ZoneKey } from './rrsig.js';
+import type { ValidityPolicy } from './window.js';
 import type { SignatureCache } from './signature-cache.js';
-import { ZoneSigning } from './zone-signing.js';
+import { ZoneSigning, type SigningKeys } from './zone-signing.js';
+import { EarlySigning } from './early-signing.js';
+import type { SigningPool } from './signing-pool.js';
+import { parseName } from '../wire/name.js';
 
 export interface SigningContext {
   keysDir: string;
@@ -23,6 +27,13 @@ export interface SigningContext {
   logger: Logger;
   /** Seconds since the epoch; tests move it. */
   now?: () => number;
+  /**
+   * Sign while the file is read (early-signing.ts), on this pool, for the windows at
+   * `at(refresh)`: the signing time the version will be served with. Worth it when the cache
+   * cannot hold the zone's signatures yet (a first load); a reload of a zone already signed
+   * would sign again what the cache has.
+   */
+  early?: { pool: () => SigningPool; at: (refresh: number) => number };
 }
 
 const zoneKeyCache = new WeakMap<Key, ZoneKey>();
@@ -49,6 +60,19 @@ function record(owner: Labels, type: number, ttl: number, rdata: Buffer, file: s
   return { owner, type, class: Class.IN, ttl, rdata, file, line: 0 };
 }
 
+function earlySigning(origin: string, cfg: DnssecConfig, ctx: SigningContext, keys: SigningKeys, policy: ValidityPolicy): EarlySigning | undefined {
+  // Compact denial signs per query; keys a thread cannot hold sign on this one.
+  if (!ctx.early || cfg.denial === 'compact' || !EarlySigning.possible(keys)) return undefined;
+  let apex: Labels;
+  try {
+    apex = parseName(origin.endsWith('.') ? origin : `${origin}.`);
+  } catch {
+    return undefined; // loadZoneFile names the problem
+  }
+  const maker = new RRsigMaker(apex, policy, ctx.cache, ctx.now);
+  return new EarlySigning(ctx.early.pool(), keys, maker, ctx.early.at(policy.refresh));
+}
+
 /**
  * Loads, signs (lazily) and returns a zone version; throws ZoneLoadError naming file and line.
  * `compact`: the zone uses compact denial (RFC 9824) and so cannot be written out or transferred.
@@ -60,10 +84,19 @@ export function loadSignedZone(file: string, origin: string, cfg: DnssecConfig, 
   } catch (err) {
     throw new ZoneLoadError([new ZoneError(ctx.keysDir, 0, `keys for ${origin}: ${(err as Error).message}`)]);
   }
-  const zone = loadZoneFile(file, origin, (apex, soaTtl) => [
-    ...keys.published.map((k) => record(apex, Type.DNSKEY, soaTtl, k.dnskeyRdata, file)),
-    ...(cfg.denial === 'nsec3' ? [record(apex, Type.NSEC3PARAM, soaTtl, nsec3paramRdata(cfg), file)] : []),
-  ]);
+  const policy = { validity: cfg.validity, refresh: cfg.refresh, skew: 3600 };
+  const signingKeys = { ksks: keys.ksks.map(zoneKey), zsks: keys.zsks.map(zoneKey) };
+  const early = earlySigning(origin, cfg, ctx, signingKeys, policy);
+  let zone: Zone;
+  try {
+    zone = loadZoneFile(file, origin, (apex, soaTtl) => [
+      ...keys.published.map((k) => record(apex, Type.DNSKEY, soaTtl, k.dnskeyRdata, file)),
+      ...(cfg.denial === 'nsec3' ? [record(apex, Type.NSEC3PARAM, soaTtl, nsec3paramRdata(cfg), file)] : []),
+    ], early?.offer);
+  } catch (err) {
+    void early?.finish(false).catch(() => {});
+    throw err;
+  }
 
   const ttl = zone.negativeTtl;
   // Compact denial has no chain to build: each proof is one NSEC made for its question.
@@ -72,8 +105,12 @@ export function loadSignedZone(file: string, origin: string, cfg: DnssecConfig, 
     : cfg.denial === 'nsec3'
       ? buildNsec3Chain(zone, { ttl, iterations: cfg.nsec3.iterations, salt: cfg.nsec3.salt, optOut: cfg.nsec3.optOut })
       : buildNsecChain(zone, { ttl });
-  const maker = new RRsigMaker(zone.origin, { validity: cfg.validity, refresh: cfg.refresh, skew: 3600 }, ctx.cache, ctx.now);
-  const signing = new ZoneSigning(zone, chain, { ksks: keys.ksks.map(zoneKey), zsks: keys.zsks.map(zoneKey) }, maker);
+  const maker = early?.maker ?? new RRsigMaker(zone.origin, policy, ctx.cache, ctx.now);
+  const signing = new ZoneSigning(zone, chain, signingKeys, maker);
+  if (early) {
+    signing.early = early.finish(true);
+    signing.early.catch(() => {}); // presign goes on without them
+  }
   zone.security = signing;
   return { zone, signing, compact: signing.compactDenial };
 }

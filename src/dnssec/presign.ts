@@ -6,7 +6,7 @@
 import { FACT_BYTES, type KeySpec } from './batch-signing.js';
 import { encodeRRsets } from './rrset-batch.js';
 import type { RRsigMaker, SignableRRset, ZoneKey } from './rrsig.js';
-import type { PoolKey, SigningPool } from './signing-pool.js';
+import type { PoolKey, PreparedOnThread, SigningPool } from './signing-pool.js';
 
 /** What presign needs of a signed zone version (ZoneSigning). */
 export interface Presignable {
@@ -14,6 +14,7 @@ export interface Presignable {
   readonly keys: { ksks: readonly ZoneKey[]; zsks: readonly ZoneKey[] };
   keysFor(type: number): readonly ZoneKey[];
   signed(): Iterable<SignableRRset>;
+  early?: Promise<number>;
 }
 
 export interface PresignOptions {
@@ -24,6 +25,14 @@ export interface PresignOptions {
 }
 
 export async function presign(z: Presignable, pool: SigningPool, opts: PresignOptions = {}): Promise<number> {
+  // Those made while the file was read go in first; if they failed, they are made here.
+  const pending = z.early;
+  z.early = undefined; // counted once, by the first presign of the version
+  const early = (await pending?.catch(() => 0)) ?? 0;
+  return early + (await presignRest(z, pool, opts));
+}
+
+async function presignRest(z: Presignable, pool: SigningPool, opts: PresignOptions): Promise<number> {
   const keys = [...new Map([...z.keys.ksks, ...z.keys.zsks].map((k) => [k.id, k])).values()];
   // A key with no private material for threads (an HSM one day) signs here.
   if (keys.some((k) => !k.material)) return presignHere(z, opts);
@@ -31,7 +40,6 @@ export async function presign(z: Presignable, pool: SigningPool, opts: PresignOp
   const ahead = opts.ahead ?? true;
   const size = opts.batch ?? 512;
   const at = maker.time();
-  const slots = new Map(keys.map((k, i) => [k.id, i]));
   const specs: KeySpec[] = keys.map((k) => ({ id: k.id, tag: k.tag, algorithm: k.algorithm }));
   const poolKeys: PoolKey[] = keys.map((k) => ({ id: k.id, material: k.material! }));
 
@@ -41,33 +49,8 @@ export async function presign(z: Presignable, pool: SigningPool, opts: PresignOp
 
   const run = async (sets: SignableRRset[]): Promise<void> => {
     const prepared = await pool.prepare(poolKeys, encodeRRsets(sets), maker.policy.refresh);
-    const f = prepared.facts;
-    const tasks: number[] = [];
-    const cacheKeys: string[] = [];
-    for (let i = 0; i < sets.length; i++) {
-      const digest = f.toString('base64', i * FACT_BYTES, i * FACT_BYTES + 32);
-      const offset = f.readUInt32BE(i * FACT_BYTES + 32);
-      const known = maker.known(sets[i]);
-      if (known?.digest !== digest) maker.learn(sets[i], digest, offset);
-      for (const w of maker.windowsAt(offset, at, ahead)) {
-        for (const k of z.keysFor(sets[i].type)) {
-          const cacheKey = maker.cacheKey(k.id, digest, w.start);
-          if (maker.cached(cacheKey)) continue;
-          // batch-signing.ts TASK_WORDS: RRset, key slot, inception, expiration.
-          tasks.push(i, slots.get(k.id)!, w.inception >>> 0, w.expiration >>> 0);
-          cacheKeys.push(cacheKey);
-        }
-      }
-    }
-    const rdata = await pool.signPrepared(prepared, specs, maker.signerName, Uint32Array.from(tasks));
-    let o = 0;
-    for (const cacheKey of cacheKeys) {
-      const len = rdata.readUInt16BE(o);
-      // A copy: a view would keep the whole batch's buffer alive as long as any one entry.
-      maker.put(cacheKey, Buffer.from(rdata.subarray(o + 2, o + 2 + len)));
-      o += 2 + len;
-    }
-    made += cacheKeys.length;
+    const stored = await settleBatch(z, specs, sets, prepared, at, ahead, () => true, pool);
+    made += stored; // not `made += await …`: that would read `made` before the wait
   };
 
   let batch: SignableRRset[] = [];
@@ -91,6 +74,53 @@ export async function presign(z: Presignable, pool: SigningPool, opts: PresignOp
   await Promise.all(inFlight);
   if (failure) throw failure;
   return made;
+}
+
+/**
+ * What follows a batch's preparation: each RRset's digest and offset remembered, and the
+ * signatures the cache lacks (for the RRsets `keep` accepts) made on the thread that holds
+ * the batch and stored. Resolves with the number stored. `specs` are the keys as the batch's
+ * thread knows them (their order gives the slots).
+ */
+export async function settleBatch(
+  z: Pick<Presignable, 'maker' | 'keysFor'>,
+  specs: readonly KeySpec[],
+  sets: readonly SignableRRset[],
+  prepared: PreparedOnThread,
+  at: number,
+  ahead: boolean,
+  keep: (i: number) => boolean,
+  pool: SigningPool,
+): Promise<number> {
+  const maker = z.maker;
+  const f = prepared.facts;
+  const tasks: number[] = [];
+  const cacheKeys: string[] = [];
+  for (let i = 0; i < sets.length; i++) {
+    if (!keep(i)) continue;
+    const digest = f.toString('base64', i * FACT_BYTES, i * FACT_BYTES + 32);
+    const offset = f.readUInt32BE(i * FACT_BYTES + 32);
+    const known = maker.known(sets[i]);
+    if (known?.digest !== digest) maker.learn(sets[i], digest, offset);
+    for (const w of maker.windowsAt(offset, at, ahead)) {
+      for (const k of z.keysFor(sets[i].type)) {
+        const cacheKey = maker.cacheKey(k.id, digest, w.start);
+        if (maker.cached(cacheKey)) continue;
+        // batch-signing.ts TASK_WORDS: RRset, key slot, inception, expiration.
+        tasks.push(i, specs.findIndex((s) => s.id === k.id), w.inception >>> 0, w.expiration >>> 0);
+        cacheKeys.push(cacheKey);
+      }
+    }
+  }
+  const rdata = await pool.signPrepared(prepared, specs, maker.signerName, Uint32Array.from(tasks));
+  let o = 0;
+  for (const cacheKey of cacheKeys) {
+    const len = rdata.readUInt16BE(o);
+    // A copy: a view would keep the whole batch's buffer alive as long as any one entry.
+    maker.put(cacheKey, Buffer.from(rdata.subarray(o + 2, o + 2 + len)));
+    o += 2 + len;
+  }
+  return cacheKeys.length;
 }
 
 function allCached(z: Presignable, set: SignableRRset, at: number, ahead: boolean): boolean {

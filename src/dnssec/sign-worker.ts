@@ -2,18 +2,20 @@
 // ready-made signed data ('sign'), or batches of RRsets it prepares itself ('prepare', then
 // 'signPrepared'): canonical form, digest and jitter offset first, so that the main thread
 // can tell from its cache which signatures are missing, then the RRSIG rdata of those.
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import type { PrivateKeyMaterial, Signer } from './algorithm.js';
 import { createSigner, signMany } from './crypto/index.js';
-import { prepareBatch, signPrepared, type KeySpec, type PreparedBatch } from './batch-signing.js';
+import { prepareBatch, signPrepared, type KeySpec, type PreparedBatch, type Speculation } from './batch-signing.js';
 
 type Message =
   | { op: 'key'; id: string; material: PrivateKeyMaterial }
   | { op: 'sign'; job: number; key: string; data: Uint8Array[] }
-  | { op: 'prepare'; job: number; rrsets: ArrayBuffer; refresh: number }
+  | { op: 'prepare'; job: number; rrsets: ArrayBuffer; refresh: number; speculate?: Speculation }
   | { op: 'signPrepared'; job: number; batch: number; keys: KeySpec[]; signerName: Uint8Array; tasks: ArrayBuffer };
 
 const signers = new Map<string, Signer>();
+/** Jobs done, one slot per thread, read by the pool (signing-pool.ts `progress`). */
+const { progress, index } = workerData as { progress: Int32Array; index: number };
 /** Prepared batches waiting for the main thread to say what to sign. */
 const batches = new Map<number, PreparedBatch>();
 const buf = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
@@ -37,7 +39,7 @@ parentPort!.on('message', (m: Message) => {
       const sigs = signMany(signerFor(m.key), m.data.map(buf));
       parentPort!.postMessage({ job: m.job, sigs });
     } else if (m.op === 'prepare') {
-      const batch = prepareBatch(m.rrsets, m.refresh);
+      const batch = prepareBatch(m.rrsets, m.refresh, m.speculate, signerFor);
       batches.set(m.job, batch);
       parentPort!.postMessage({ job: m.job, facts: batch.facts }, [batch.facts]);
     } else {
@@ -49,5 +51,7 @@ parentPort!.on('message', (m: Message) => {
     }
   } catch (err) {
     parentPort!.postMessage({ job: m.job, error: (err as Error).message });
+  } finally {
+    Atomics.add(progress, index, 1);
   }
 });

@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { PrivateKeyMaterial } from './algorithm.js';
-import type { KeySpec } from './batch-signing.js';
+import type { KeySpec, Speculation } from './batch-signing.js';
 
 interface Reply {
   job: number;
@@ -37,6 +37,8 @@ interface Thread {
   worker: Worker;
   keys: Set<string>;
   inFlight: number;
+  /** Jobs sent; the thread counts those it has done in `progress`. */
+  sent: number;
 }
 
 /** The compiled worker: under vitest this module is TypeScript, but threads need dist/ JavaScript. */
@@ -49,11 +51,18 @@ export class SigningPool {
   private readonly threads: Thread[] = [];
   private readonly pending = new Map<number, Pending>();
   private nextJob = 1;
+  /**
+   * Jobs done per thread, written by the threads: readable while this thread is too busy to
+   * take their replies (a zone file being read), so work goes only where it is taken up.
+   */
+  private readonly progress: Int32Array;
 
   constructor(size = availableParallelism()) {
-    for (let i = 0; i < Math.max(1, size); i++) {
-      const worker = new Worker(workerPath());
-      const t: Thread = { worker, keys: new Set(), inFlight: 0 };
+    const count = Math.max(1, size);
+    this.progress = new Int32Array(new SharedArrayBuffer(4 * count));
+    for (let i = 0; i < count; i++) {
+      const worker = new Worker(workerPath(), { workerData: { progress: this.progress, index: i } });
+      const t: Thread = { worker, keys: new Set(), inFlight: 0, sent: 0 };
       worker.on('message', (m: Reply) => {
         if (--t.inFlight === 0) worker.unref();
         const p = this.pending.get(m.job);
@@ -82,6 +91,14 @@ export class SigningPool {
     return best;
   }
 
+  /** One of the first `among` threads with fewer than `most` jobs not yet done, if any. */
+  threadWithRoom(among: number, most: number): number | undefined {
+    for (let i = 0; i < Math.min(among, this.threads.length); i++) {
+      if (this.threads[i].sent - Atomics.load(this.progress, i) < most) return i;
+    }
+    return undefined;
+  }
+
   private withKey(t: Thread, k: PoolKey): void {
     if (t.keys.has(k.id)) return;
     t.worker.postMessage({ op: 'key', id: k.id, material: k.material });
@@ -91,6 +108,7 @@ export class SigningPool {
   private send(t: Thread, msg: Record<string, unknown>, transfer: ArrayBuffer[] = []): Promise<Reply> {
     const job = this.nextJob++;
     if (t.inFlight++ === 0) t.worker.ref();
+    t.sent++;
     return new Promise((resolve, reject) => {
       this.pending.set(job, { resolve, reject });
       t.worker.postMessage({ ...msg, job }, transfer);
@@ -108,14 +126,16 @@ export class SigningPool {
   /**
    * Hands a batch of RRsets (rrset-batch.ts; the buffer is transferred, so it is unusable
    * here afterwards) to the least busy thread, which works out each RRset's canonical form,
-   * digest and jitter offset and keeps them until `signPrepared` names what to sign.
+   * digest and jitter offset and keeps them until `signPrepared` names what to sign; with
+   * `speculate`, it also signs them all at once (batch-signing.ts Speculation). `on`: the
+   * thread to take it (else the least busy).
    */
-  async prepare(keys: readonly PoolKey[], rrsets: ArrayBuffer, refresh: number): Promise<PreparedOnThread> {
-    const thread = this.leastBusy();
+  async prepare(keys: readonly PoolKey[], rrsets: ArrayBuffer, refresh: number, speculate?: Speculation, on?: number): Promise<PreparedOnThread> {
+    const thread = on ?? this.leastBusy();
     const t = this.threads[thread];
     for (const k of keys) this.withKey(t, k);
     const batch = this.nextJob;
-    const m = await this.send(t, { op: 'prepare', rrsets, refresh }, [rrsets]);
+    const m = await this.send(t, { op: 'prepare', rrsets, refresh, speculate }, [rrsets]);
     return { thread, batch, facts: Buffer.from(m.facts!) };
   }
 

@@ -24,7 +24,13 @@ const CASES: Record<Denial['kind'], DenialCase> = {
 };
 
 // RFC 4035 §2.2 / RFC 7344 §4.1: the key-signing keys sign these; the zone-signing keys the rest.
-const SIGNED_BY_KSK = new Set<number>([Type.DNSKEY, Type.CDS, Type.CDNSKEY]);
+export const SIGNED_BY_KSK_TYPES: number[] = [Type.DNSKEY, Type.CDS, Type.CDNSKEY];
+const SIGNED_BY_KSK = new Set<number>(SIGNED_BY_KSK_TYPES);
+
+/** The keys that sign an RRset of `type`. */
+export function keysForType(keys: SigningKeys, type: number): readonly ZoneKey[] {
+  return SIGNED_BY_KSK.has(type) ? keys.ksks : keys.zsks;
+}
 
 /**
  * Whether the RRset of `type` at `node` is signed: authoritative data is; at a cut only the
@@ -45,6 +51,9 @@ export class ZoneSigning implements ZoneSecurity {
    * done, and is cleared then. A transfer waits for it rather than sign on the event loop.
    */
   signedInBackground: Promise<void> | undefined;
+
+  /** Signatures made while the zone file was read (early-signing.ts): presign waits for them. */
+  early: Promise<number> | undefined;
 
   constructor(
     readonly zone: Zone,
@@ -67,12 +76,13 @@ export class ZoneSigning implements ZoneSecurity {
   at(serial: number, signingTime: number): ZoneSigning {
     const zone = this.zone.withSerial(serial);
     const s = new ZoneSigning(zone, this.chain, this.keys, this.maker.withClock(() => signingTime));
+    s.early = this.early;
     zone.security = s;
     return s;
   }
 
   keysFor(type: number): readonly ZoneKey[] {
-    return SIGNED_BY_KSK.has(type) ? this.keys.ksks : this.keys.zsks;
+    return keysForType(this.keys, type);
   }
 
   rrsigs(e: Entry): WireRRset {

@@ -64,7 +64,7 @@ export function epochLength(refresh: number): number {
 }
 
 /** Start of the signing epoch `now` falls in. */
-function epochStart(refresh: number, now: number): number {
+export function epochStart(refresh: number, now: number): number {
   const len = epochLength(refresh);
   return Math.floor(now / len) * len;
 }

@@ -38,7 +38,9 @@ export function loadZones(configured: readonly ZoneConfig[], previous?: Readonly
     try {
       if (z.dnssec) {
         if (!signing) throw new Error('zone has dnssec on, but no signing context was given');
-        zones.set(key, loadSignedZone(z.file, origin, z.dnssec, signing).zone);
+        // Signing as the file is read pays only when the cache cannot have the zone yet.
+        const ctx = previous?.has(key) ? { ...signing, early: undefined } : signing;
+        zones.set(key, loadSignedZone(z.file, origin, z.dnssec, ctx).zone);
       } else {
         zones.set(key, loadZoneFile(z.file, origin));
       }

@@ -58,25 +58,27 @@ export class ZoneBuilder {
     return node;
   }
 
-  add(r: ZoneRecord): void {
+  /** Adds a record; returns the node it went to (undefined for a record that is an error). */
+  add(r: ZoneRecord): BuildNode | undefined {
     if (r.class !== Class.IN) {
       this.errors.push(new ZoneError(r.file, r.line, `class ${r.class} is not IN; only IN zones are served`));
-      return;
+      return undefined;
     }
     if (!isSubdomain(r.owner, this.origin)) {
       this.errors.push(new ZoneError(r.file, r.line, `out-of-zone record: ${nameKey(r.owner)} is not in ${this.originKey}`));
-      return;
+      return undefined;
     }
     const node = this.nodeFor(r.owner, nameKey(r.owner));
     const set = node.rrsets.get(r.type);
     if (!set) {
       // A literal array gets room for one element; push() on [] would reserve seventeen.
       node.rrsets.set({ owner: r.owner, type: r.type, ttl: r.ttl, rdata: [r.rdata], file: r.file, line: r.line });
-      return;
+      return node;
     }
-    if (set.rdata.some((d) => d.equals(r.rdata))) return; // RFC 2181 §5: no duplicate records in an RRset.
+    // RFC 2181 §5: no duplicate records in an RRset.
     // RFC 2181 §5.2: one TTL per RRset; like BIND, the first record's TTL wins.
-    set.rdata.push(r.rdata);
+    if (!set.rdata.some((d) => d.equals(r.rdata))) set.rdata.push(r.rdata);
+    return node;
   }
 
   finish(): BuildResult {
