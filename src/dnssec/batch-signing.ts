@@ -22,8 +22,8 @@ export interface PreparedBatch {
   canonical: Buffer[];
   /** Per RRset: SHA-256 of its canonical form (32 bytes), then its jitter offset (u32). */
   facts: ArrayBuffer;
-  /** RRSIG rdata made ahead (see Speculation), by `taskId`. */
-  ahead?: Map<string, Buffer>;
+  /** RRSIG rdata made ahead (see Speculation). */
+  ahead?: Ahead;
 }
 
 /**
@@ -47,8 +47,17 @@ export const FACT_BYTES = 36;
 /** Per signing task in a `tasks` array: RRset index, key slot, inception, expiration. */
 export const TASK_WORDS = 4;
 
-// A signature made ahead is found again by what it signs, not by slot numbers of one message.
-const taskId = (set: number, keyId: string, inception: number, expiration: number): string => `${set}/${keyId}/${inception}/${expiration}`;
+/**
+ * Signatures made ahead, found again by what they sign (RRset, key id, dates), not by the
+ * slot numbers of one message: `rdata[set * keyIds.length + k]` for `keyIds[k]`, made for
+ * `inception[set]`/`expiration[set]`.
+ */
+interface Ahead {
+  keyIds: string[];
+  inception: Uint32Array;
+  expiration: Uint32Array;
+  rdata: (Buffer | undefined)[];
+}
 
 export function prepareBatch(rrsets: ArrayBuffer, refresh: number, speculate?: Speculation, signerFor?: (id: string) => Signer): PreparedBatch {
   const sets = decodeRRsets(rrsets);
@@ -66,7 +75,7 @@ export function prepareBatch(rrsets: ArrayBuffer, refresh: number, speculate?: S
   return batch;
 }
 
-function signAhead(batch: PreparedBatch, sp: Speculation, signerFor: (id: string) => Signer): Map<string, Buffer> {
+function signAhead(batch: PreparedBatch, sp: Speculation, signerFor: (id: string) => Signer): Ahead {
   const f = Buffer.from(batch.facts);
   const tasks: number[] = [];
   for (let i = 0; i < batch.sets.length; i++) {
@@ -77,8 +86,14 @@ function signAhead(batch: PreparedBatch, sp: Speculation, signerFor: (id: string
   }
   const signerName = Buffer.from(sp.signerName.buffer, sp.signerName.byteOffset, sp.signerName.byteLength);
   const made = signTasks(batch, sp.keys, signerFor, signerName, Uint32Array.from(tasks));
-  const ahead = new Map<string, Buffer>();
-  for (let t = 0; t < made.length; t++) ahead.set(taskId(tasks[t * TASK_WORDS], sp.keys[tasks[t * TASK_WORDS + 1]].id, tasks[t * TASK_WORDS + 2], tasks[t * TASK_WORDS + 3]), made[t]);
+  const n = batch.sets.length, keyIds = sp.keys.map((k) => k.id);
+  const ahead: Ahead = { keyIds, inception: new Uint32Array(n), expiration: new Uint32Array(n), rdata: new Array(n * keyIds.length) };
+  for (let t = 0; t < made.length; t++) {
+    const w = t * TASK_WORDS, i = tasks[w];
+    ahead.rdata[i * keyIds.length + tasks[w + 1]] = made[t];
+    ahead.inception[i] = tasks[w + 2];
+    ahead.expiration[i] = tasks[w + 3];
+  }
   return ahead;
 }
 
@@ -94,7 +109,7 @@ export function signPrepared(batch: PreparedBatch, keys: readonly KeySpec[], sig
   const restAt: number[] = [];
   for (let t = 0; t < n; t++) {
     const w = t * TASK_WORDS;
-    const early = batch.ahead?.get(taskId(tasks[w], keys[tasks[w + 1]].id, tasks[w + 2], tasks[w + 3]));
+    const early = batch.ahead && madeAhead(batch.ahead, tasks[w], keys[tasks[w + 1]].id, tasks[w + 2], tasks[w + 3]);
     if (early) rdata[t] = early;
     else {
       for (let j = 0; j < TASK_WORDS; j++) rest.push(tasks[w + j]);
@@ -113,6 +128,12 @@ export function signPrepared(batch: PreparedBatch, keys: readonly KeySpec[], sig
     o += 2 + r.copy(b, o + 2);
   }
   return out;
+}
+
+function madeAhead(a: Ahead, set: number, keyId: string, inception: number, expiration: number): Buffer | undefined {
+  const k = a.keyIds.indexOf(keyId);
+  if (k < 0 || a.inception[set] !== inception || a.expiration[set] !== expiration) return undefined;
+  return a.rdata[set * a.keyIds.length + k];
 }
 
 /** The RRSIG rdata of each task, in task order. */

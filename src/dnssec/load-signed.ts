@@ -33,7 +33,7 @@ export interface SigningContext {
    * cannot hold the zone's signatures yet (a first load); a reload of a zone already signed
    * would sign again what the cache has.
    */
-  early?: { pool: () => SigningPool; at: (refresh: number) => number };
+  early?: { pool: () => SigningPool; at: (refresh: number) => number; batch?: number };
 }
 
 const zoneKeyCache = new WeakMap<Key, ZoneKey>();
@@ -70,7 +70,7 @@ function earlySigning(origin: string, cfg: DnssecConfig, ctx: SigningContext, ke
     return undefined; // loadZoneFile names the problem
   }
   const maker = new RRsigMaker(apex, policy, ctx.cache, ctx.now);
-  return new EarlySigning(ctx.early.pool(), keys, maker, ctx.early.at(policy.refresh));
+  return new EarlySigning(ctx.early.pool(), keys, maker, ctx.early.at(policy.refresh), ctx.early.batch);
 }
 
 /**
@@ -94,9 +94,10 @@ export function loadSignedZone(file: string, origin: string, cfg: DnssecConfig, 
       ...(cfg.denial === 'nsec3' ? [record(apex, Type.NSEC3PARAM, soaTtl, nsec3paramRdata(cfg), file)] : []),
     ], early?.offer);
   } catch (err) {
-    void early?.finish(false).catch(() => {});
+    early?.loaded(false);
     throw err;
   }
+  early?.loaded(true);
 
   const ttl = zone.negativeTtl;
   // Compact denial has no chain to build: each proof is one NSEC made for its question.
@@ -107,10 +108,7 @@ export function loadSignedZone(file: string, origin: string, cfg: DnssecConfig, 
       : buildNsecChain(zone, { ttl });
   const maker = early?.maker ?? new RRsigMaker(zone.origin, policy, ctx.cache, ctx.now);
   const signing = new ZoneSigning(zone, chain, signingKeys, maker);
-  if (early) {
-    signing.early = early.finish(true);
-    signing.early.catch(() => {}); // presign goes on without them
-  }
+  signing.early = early;
   zone.security = signing;
   return { zone, signing, compact: signing.compactDenial };
 }

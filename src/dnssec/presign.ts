@@ -14,7 +14,17 @@ export interface Presignable {
   readonly keys: { ksks: readonly ZoneKey[]; zsks: readonly ZoneKey[] };
   keysFor(type: number): readonly ZoneKey[];
   signed(): Iterable<SignableRRset>;
-  early?: Promise<number>;
+  /** Signatures being made since the zone file was read (early-signing.ts). */
+  early?: EarlyWork;
+}
+
+/** What early signing has taken on: presign leaves those RRsets to it and waits for it. */
+export interface EarlyWork {
+  /** The signing time it signs as of; for another time it covers nothing. */
+  readonly at: number;
+  covers(set: SignableRRset): boolean;
+  /** Resolves with the number of signatures it stored; rejects if it failed. */
+  readonly settled: Promise<number>;
 }
 
 export interface PresignOptions {
@@ -25,14 +35,19 @@ export interface PresignOptions {
 }
 
 export async function presign(z: Presignable, pool: SigningPool, opts: PresignOptions = {}): Promise<number> {
-  // Those made while the file was read go in first; if they failed, they are made here.
-  const pending = z.early;
-  z.early = undefined; // counted once, by the first presign of the version
-  const early = (await pending?.catch(() => 0)) ?? 0;
-  return early + (await presignRest(z, pool, opts));
+  const early = z.early;
+  z.early = undefined; // taken into account once, by the first presign of the version
+  const covered = early && early.at === z.maker.time() ? early : undefined;
+  const own = await presignRest(z, pool, opts, covered);
+  if (!early) return own;
+  try {
+    return own + (await early.settled);
+  } catch {
+    return own + (await presignRest(z, pool, opts, undefined)); // what it left undone
+  }
 }
 
-async function presignRest(z: Presignable, pool: SigningPool, opts: PresignOptions): Promise<number> {
+async function presignRest(z: Presignable, pool: SigningPool, opts: PresignOptions, early: EarlyWork | undefined): Promise<number> {
   const keys = [...new Map([...z.keys.ksks, ...z.keys.zsks].map((k) => [k.id, k])).values()];
   // A key with no private material for threads (an HSM one day) signs here.
   if (keys.some((k) => !k.material)) return presignHere(z, opts);
@@ -65,6 +80,7 @@ async function presignRest(z: Presignable, pool: SigningPool, opts: PresignOptio
   };
   for (const set of z.signed()) {
     if (failure) break;
+    if (early?.covers(set)) continue;
     // Known and fully cached (a refresh round): nothing to send.
     if (allCached(z, set, at, ahead)) continue;
     batch.push(set);

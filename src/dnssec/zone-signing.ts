@@ -11,7 +11,7 @@ import { denialProof, type DenialCase, type DenialChain } from './denial/proofs.
 import type { CompactDenial } from './denial/compact.js';
 import { signatureLabels } from './canonical.js';
 import type { RRsigMaker, SignableRRset, ZoneKey } from './rrsig.js';
-import { presign, type PresignOptions } from './presign.js';
+import { presign, type EarlyWork, type PresignOptions } from './presign.js';
 import type { SigningPool } from './signing-pool.js';
 
 const CASES: Record<Denial['kind'], DenialCase> = {
@@ -52,8 +52,8 @@ export class ZoneSigning implements ZoneSecurity {
    */
   signedInBackground: Promise<void> | undefined;
 
-  /** Signatures made while the zone file was read (early-signing.ts): presign waits for them. */
-  early: Promise<number> | undefined;
+  /** Signatures being made since the zone file was read (early-signing.ts): presign leaves them to it. */
+  early: EarlyWork | undefined;
 
   constructor(
     readonly zone: Zone,

@@ -38,7 +38,8 @@ a TXT "late"
 
 function load(file: string, cfg: DnssecConfig, keysDir: string, pool?: SigningPool) {
   const cache = new SignatureCache(64e6);
-  const early = pool ? { pool: () => pool, at: () => NOW } : undefined;
+  // Small batches, so that some go out while the file is read and some wait for the end.
+  const early = pool ? { pool: () => pool, at: () => NOW, batch: 8 } : undefined;
   const { signing } = loadSignedZone(file, 'early.test', cfg, { keysDir, cache, logger: silentLogger, now: () => NOW, early });
   return { signing, cache };
 }
@@ -54,8 +55,17 @@ describe('signing while the zone file is read', () => {
         const plainMade = await plain.signing.presign(pool, { ahead: false });
         const expected = [...signedZoneLines(plain.signing)];
 
+        // Which batches went out while the file was read (to a chosen thread), which at the end.
+        const sends: (number | undefined)[] = [];
+        const prepare = pool.prepare.bind(pool);
+        pool.prepare = (keys, rrsets, refresh, speculate, on) => {
+          if (speculate) sends.push(on);
+          return prepare(keys, rrsets, refresh, speculate, on);
+        };
         const early = load(FILE, cfg, keysDir, pool);
-        const ahead = await early.signing.early!;
+        expect(sends.some((on) => on !== undefined)).toBe(true);
+        expect(sends.some((on) => on === undefined)).toBe(true);
+        const ahead = await early.signing.early!.settled;
         const made = await early.signing.presign(pool, { ahead: false });
         // The threads signed most of the zone's own RRsets during the load; presign the rest.
         expect(ahead).toBeGreaterThan(250);
