@@ -71,7 +71,11 @@ export function signatureLabels(owner: Labels): number {
  * owner | type | class | original TTL | rdlength | rdata, in canonical rdata order, no duplicates.
  */
 export function canonicalRRset(owner: Labels, type: number, ttl: number, rdata: readonly Buffer[]): Buffer {
-  const name = canonicalName(owner);
+  return canonicalRRsetNamed(canonicalName(owner), type, ttl, rdata);
+}
+
+/** The same, for an owner already in canonical wire form. */
+export function canonicalRRsetNamed(name: Buffer, type: number, ttl: number, rdata: readonly Buffer[]): Buffer {
   // One allocation for the whole RRset (this runs once per RRset signed: 250k times for a
   // zone of 100k names); the usual single record needs no sort.
   const rds = rdata.length === 1 ? [canonicalRdata(type, rdata[0])] : rdata.map((rd) => canonicalRdata(type, rd)).sort(Buffer.compare);

@@ -17,10 +17,15 @@ export interface RrsigFields {
  * the head (the first `18 + signerName.length` bytes) is also the start of the RRSIG rdata.
  */
 export function signedData(f: RrsigFields, owner: Labels, signerName: Buffer, canonical: Buffer): Buffer {
+  return signedDataWithLabels(f, signatureLabels(owner), signerName, canonical);
+}
+
+/** The same, with the RRSIG Labels field already worked out. */
+export function signedDataWithLabels(f: RrsigFields, labels: number, signerName: Buffer, canonical: Buffer): Buffer {
   const head = Buffer.allocUnsafe(18 + signerName.length + canonical.length);
   head.writeUInt16BE(f.type, 0);
   head[2] = f.algorithm;
-  head[3] = signatureLabels(owner);
+  head[3] = labels;
   head.writeUInt32BE(f.ttl >>> 0, 4);
   head.writeUInt32BE(f.expiration >>> 0, 8);
   head.writeUInt32BE(f.inception >>> 0, 12);

@@ -1,5 +1,6 @@
 // Validity windows: signatures are made for aligned buckets of time, not for "now", so
 // every worker and every primary with the same keys signs an RRset with the same dates.
+import { fnvNameKey } from '../wire/name.js';
 
 export interface ValidityPolicy {
   /** Seconds a signature is valid from the start of its window. */
@@ -27,12 +28,22 @@ export interface Window {
 export function jitter(identity: string, refresh: number): number {
   // FNV-1a: the offset only has to be spread and the same everywhere, not secret, and a
   // SHA-256 object per RRset was a tenth of the signing thread's main-thread time.
-  let h = 0x811c9dc5;
-  for (let i = 0; i < identity.length; i++) {
-    h ^= identity.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0) % refresh;
+  return (fnvString(FNV_BASIS, identity) >>> 0) % refresh;
+}
+
+const FNV_BASIS = 0x811c9dc5;
+
+function fnvString(h: number, s: string): number {
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h;
+}
+
+/**
+ * jitter(nameKey(owner) + '/' + type, refresh) for an owner in wire form (`count` labels at
+ * `b[off]`), without making the name's string.
+ */
+export function jitterOfWire(b: Uint8Array, off: number, count: number, type: number, refresh: number): number {
+  return (fnvString(fnvNameKey(FNV_BASIS, b, off, count), '/' + type) >>> 0) % refresh;
 }
 
 export function windowAt(now: number, offset: number, p: ValidityPolicy): Window {

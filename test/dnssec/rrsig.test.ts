@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { generateKeyPairSync, sign as nodeSign, verify as nodeVerify } from 'node:crypto';
-import { parseName } from '../../src/wire/name.js';
+import { generateKeyPairSync, randomBytes, sign as nodeSign, verify as nodeVerify } from 'node:crypto';
+import { nameKey, parseName } from '../../src/wire/name.js';
 import { Type } from '../../src/wire/constants.js';
 import { canonicalRdata, canonicalRRset, signatureLabels } from '../../src/dnssec/canonical.js';
 import { RRsigMaker, type ZoneKey } from '../../src/dnssec/rrsig.js';
 import { SignatureCache } from '../../src/dnssec/signature-cache.js';
-import { DEFAULT_VALIDITY, jitter, windowAt } from '../../src/dnssec/window.js';
+import { DEFAULT_VALIDITY, jitter, jitterOfWire, windowAt } from '../../src/dnssec/window.js';
 import type { Signer } from '../../src/dnssec/algorithm.js';
 
 function edKey(tag = 4242): ZoneKey & { verify(data: Buffer, sig: Buffer): boolean } {
@@ -57,6 +57,20 @@ describe('validity windows', () => {
     expect(w1.expiration - w1.start).toBe(DEFAULT_VALIDITY.validity);
     expect(w1.start - w1.inception).toBe(DEFAULT_VALIDITY.skew);
     expect(windowAt(w1.end, off, DEFAULT_VALIDITY).start).toBe(w1.end);
+  });
+
+  it('jitterOfWire equals jitter(nameKey(owner) + "/" + type) for any label bytes (escapes, upper case, root)', () => {
+    const names: Buffer[][] = [[], [Buffer.from('*')], [Buffer.from('WwW'), Buffer.from('Example'), Buffer.from('com')]];
+    for (let i = 0; i < 300; i++) {
+      names.push(Array.from({ length: 1 + (i % 4) }, () => randomBytes(1 + ((i * 7) % 20))));
+    }
+    names.push([Buffer.from('a.b\\c"d(e)f;g@h$i j\x00\x7f\xff', 'latin1')]);
+    for (const owner of names) {
+      const wire = Buffer.concat(owner.flatMap((l) => [Buffer.from([l.length]), l]));
+      for (const type of [1, 28, 65535]) {
+        expect(jitterOfWire(wire, 0, owner.length, type, 604800), nameKey(owner)).toBe(jitter(`${nameKey(owner)}/${type}`, 604800));
+      }
+    }
   });
 
   it('spread RRsets over the refresh interval', () => {
