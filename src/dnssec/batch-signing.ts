@@ -4,7 +4,7 @@ import { lowerByte } from '../wire/name.js';
 import type { Signer } from './algorithm.js';
 import { canonicalRRsetNamed } from './canonical.js';
 import { signMany } from './crypto/index.js';
-import { sha256Into } from './crypto/sha256.js';
+import { sha256Many } from './crypto/sha256-x4.js';
 import { signedDataWithLabels } from './signed-data.js';
 import { jitterOfWire, windowAt, type ValidityPolicy } from './window.js';
 
@@ -24,15 +24,13 @@ export interface PreparedBatch {
   canonical: Buffer[];
   /** Per RRset: SHA-256 of its canonical form (32 bytes), then its jitter offset (u32). */
   facts: ArrayBuffer;
-  /** RRSIG rdata made ahead (see Speculation). */
-  ahead?: Ahead;
 }
 
 /**
- * Signing a batch before the main thread has said what is missing: while a zone file is
+ * Signing a batch without asking the main thread what is missing: while a zone file is
  * still being read, the main thread cannot answer, and the signing threads would sit idle.
- * Each RRset is signed for the window at `at` with the keys its type calls for; the main
- * thread later asks for what its cache lacks as usual and gets these where they match.
+ * Each RRset is signed for the window at `at` with the keys its type calls for, and all of
+ * it goes back at once (SignedAhead); the main thread stores what its cache lacks.
  */
 export interface Speculation {
   keys: KeySpec[];
@@ -49,16 +47,11 @@ export const FACT_BYTES = 36;
 /** Per signing task in a `tasks` array: RRset index, key slot, inception, expiration. */
 export const TASK_WORDS = 4;
 
-/**
- * Signatures made ahead, found again by what they sign (RRset, key id, dates), not by the
- * slot numbers of one message: `rdata[set * keyIds.length + k]` for `keyIds[k]`, made for
- * `inception[set]`/`expiration[set]`.
- */
-interface Ahead {
-  keyIds: string[];
-  inception: Uint32Array;
-  expiration: Uint32Array;
-  rdata: (Buffer | undefined)[];
+/** A batch signed ahead: facts as prepareBatch's; tasks (TASK_WORDS each) and their rdata as signPrepared's. */
+export interface SignedAhead {
+  facts: ArrayBuffer;
+  tasks: Uint32Array;
+  rdata: ArrayBuffer;
 }
 
 /**
@@ -66,7 +59,7 @@ interface Ahead {
  * offset per RRset, with no objects per label and no name strings (decoding into label
  * Buffers and making nameKey() strings were ~1.5 of ~2.7 µs per RRset).
  */
-export function prepareBatch(rrsets: ArrayBuffer, refresh: number, speculate?: Speculation, signerFor?: (id: string) => Signer): PreparedBatch {
+export function prepareBatch(rrsets: ArrayBuffer, refresh: number): PreparedBatch {
   const b = Buffer.from(rrsets);
   const batch: PreparedBatch = { types: [], ttls: [], labels: [], canonical: [], facts: new ArrayBuffer(0) };
   const offsets: number[] = [];
@@ -96,16 +89,14 @@ export function prepareBatch(rrsets: ArrayBuffer, refresh: number, speculate?: S
   const n = batch.types.length;
   batch.facts = new ArrayBuffer(n * FACT_BYTES);
   const f = Buffer.from(batch.facts);
-  for (let i = 0; i < n; i++) {
-    const c = batch.canonical[i];
-    sha256Into(c, 0, c.length, f, i * FACT_BYTES);
-    f.writeUInt32BE(offsets[i], i * FACT_BYTES + 32);
-  }
-  if (speculate && signerFor) batch.ahead = signAhead(batch, speculate, signerFor);
+  sha256Many(batch.canonical, f, FACT_BYTES);
+  for (let i = 0; i < n; i++) f.writeUInt32BE(offsets[i], i * FACT_BYTES + 32);
   return batch;
 }
 
-function signAhead(batch: PreparedBatch, sp: Speculation, signerFor: (id: string) => Signer): Ahead {
+/** Prepares and signs a batch in one go (Speculation). */
+export function signAhead(rrsets: ArrayBuffer, sp: Speculation, signerFor: (id: string) => Signer): SignedAhead {
+  const batch = prepareBatch(rrsets, sp.policy.refresh);
   const f = Buffer.from(batch.facts);
   const tasks: number[] = [];
   for (let i = 0; i < batch.types.length; i++) {
@@ -115,39 +106,16 @@ function signAhead(batch: PreparedBatch, sp: Speculation, signerFor: (id: string
     }
   }
   const signerName = Buffer.from(sp.signerName.buffer, sp.signerName.byteOffset, sp.signerName.byteLength);
-  const made = signTasks(batch, sp.keys, signerFor, signerName, Uint32Array.from(tasks));
-  const n = batch.types.length, keyIds = sp.keys.map((k) => k.id);
-  const ahead: Ahead = { keyIds, inception: new Uint32Array(n), expiration: new Uint32Array(n), rdata: new Array(n * keyIds.length) };
-  for (let t = 0; t < made.length; t++) {
-    const w = t * TASK_WORDS, i = tasks[w];
-    ahead.rdata[i * keyIds.length + tasks[w + 1]] = made[t];
-    ahead.inception[i] = tasks[w + 2];
-    ahead.expiration[i] = tasks[w + 3];
-  }
-  return ahead;
+  const t = Uint32Array.from(tasks);
+  return { facts: batch.facts, tasks: t, rdata: signPrepared(batch, sp.keys, signerFor, signerName, t) };
 }
 
 /**
  * Signs the tasks of a prepared batch; returns each task's RRSIG rdata, in task order, as
- * length (u16) + bytes. Tasks of one key are signed together (signMany); tasks signed ahead
- * (Speculation) are not signed again.
+ * length (u16) + bytes. Tasks of one key are signed together (signMany).
  */
 export function signPrepared(batch: PreparedBatch, keys: readonly KeySpec[], signerFor: (id: string) => Signer, signerName: Buffer, tasks: Uint32Array): ArrayBuffer {
-  const n = tasks.length / TASK_WORDS;
-  const rdata = new Array<Buffer>(n);
-  const rest: number[] = [];
-  const restAt: number[] = [];
-  for (let t = 0; t < n; t++) {
-    const w = t * TASK_WORDS;
-    const early = batch.ahead && madeAhead(batch.ahead, tasks[w], keys[tasks[w + 1]].id, tasks[w + 2], tasks[w + 3]);
-    if (early) rdata[t] = early;
-    else {
-      for (let j = 0; j < TASK_WORDS; j++) rest.push(tasks[w + j]);
-      restAt.push(t);
-    }
-  }
-  const made = signTasks(batch, keys, signerFor, signerName, Uint32Array.from(rest));
-  for (let j = 0; j < made.length; j++) rdata[restAt[j]] = made[j];
+  const rdata = signTasks(batch, keys, signerFor, signerName, tasks);
   let size = 0;
   for (const r of rdata) size += 2 + r.length;
   const out = new ArrayBuffer(size);
@@ -158,12 +126,6 @@ export function signPrepared(batch: PreparedBatch, keys: readonly KeySpec[], sig
     o += 2 + r.copy(b, o + 2);
   }
   return out;
-}
-
-function madeAhead(a: Ahead, set: number, keyId: string, inception: number, expiration: number): Buffer | undefined {
-  const k = a.keyIds.indexOf(keyId);
-  if (k < 0 || a.inception[set] !== inception || a.expiration[set] !== expiration) return undefined;
-  return a.rdata[set * a.keyIds.length + k];
 }
 
 /** The RRSIG rdata of each task, in task order. */

@@ -1,28 +1,21 @@
 // Signing while the zone file is still being read. Loading a 100k-name zone keeps the main
 // thread busy for ~1.6 s, and the signing threads had nothing to do until it was over. Now
 // each owner's RRsets go to a signing thread as soon as the file moves past that owner, and
-// the thread signs them at once (batch-signing.ts Speculation). What no thread has room for
-// waits, and goes out, spread over every thread, the moment the zone is built (before its
-// denial chain is). Then the main thread checks every RRset sent against the finished zone:
-// only those still the same (a file may name an owner again later) and still signed (not at
-// a cut or below one) have their signatures stored, in the cache by content, as presign
-// would have stored them; presign leaves exactly those to this (EarlyWork).
+// the thread signs them at once and sends everything back (batch-signing.ts signAhead). What
+// no thread has room for waits, and goes out, spread over every thread, the moment the zone
+// is built; the denial chain follows as soon as it is. As replies come in, the main thread
+// checks each RRset against the finished zone: only those still the same (a file may name
+// an owner again later) and still signed (not at a cut or below one) have their signatures
+// stored, in the cache by content, as presign would have stored them; presign leaves exactly
+// those to this (EarlyWork).
 import type { BuildNode } from '../zone/build.js';
 import { Type } from '../wire/constants.js';
 import type { KeySpec } from './batch-signing.js';
 import { encodeRRsets } from './rrset-batch.js';
 import type { RRsigMaker, SignableRRset, ZoneKey } from './rrsig.js';
-import type { PoolKey, PreparedOnThread, SigningPool } from './signing-pool.js';
+import type { PoolKey, SigningPool } from './signing-pool.js';
 import { carriesSignatures, keysForType, SIGNED_BY_KSK_TYPES, type SigningKeys } from './zone-signing.js';
-import { settleBatch, type EarlyWork } from './presign.js';
-
-interface Batch {
-  sets: SignableRRset[];
-  nodes: BuildNode[];
-  /** Records per RRset when sent: an RRset only grows while a zone loads. */
-  counts: number[];
-  prepared: Promise<PreparedOnThread>;
-}
+import { storeAhead, type EarlyWork } from './presign.js';
 
 /** A cut (NS below the apex) or a DNAME above `node` hides it: nothing there is signed. */
 function hidden(node: BuildNode): boolean {
@@ -33,20 +26,26 @@ function hidden(node: BuildNode): boolean {
 }
 
 export class EarlySigning implements EarlyWork {
-  private readonly batches: Batch[] = [];
+  /** One per batch: the number of signatures it stored, once the zone is built and it is back. */
+  private readonly stores: Promise<number>[] = [];
+  private built!: (ok: boolean) => void;
+  private readonly ready = new Promise<boolean>((resolve) => (this.built = resolve));
   /** Offered during the load, not yet sent: no thread had room. */
   private waiting: { set: SignableRRset; node: BuildNode }[] = [];
   private sets: SignableRRset[] = [];
   private nodes: BuildNode[] = [];
-  /** Record count of each RRset as last offered, and as last sent. */
-  private readonly offered = new WeakMap<SignableRRset, number>();
-  private readonly sent = new WeakMap<SignableRRset, number>();
+  /**
+   * Record count of each RRset as last offered, and as last sent. Maps, not WeakMaps: a
+   * quarter of a million ephemerons made the garbage collector's threads work ~0.7 CPU-s
+   * more while a 100k-name zone loaded; these live only until the signatures are stored.
+   */
+  private offered = new Map<SignableRRset, number>();
+  private sent = new Map<SignableRRset, number>();
   private readonly poolKeys: PoolKey[];
   private readonly specs: KeySpec[];
   private readonly kskSlots: number[];
   private readonly zskSlots: number[];
   private readonly signer: { maker: RRsigMaker; keysFor: (type: number) => readonly ZoneKey[] };
-  private result: Promise<number> = Promise.resolve(0);
 
   constructor(
     private readonly pool: SigningPool,
@@ -94,16 +93,23 @@ export class EarlySigning implements EarlyWork {
     this.nodes = [];
   };
 
-  private send(sets: SignableRRset[], nodes: BuildNode[], thread?: number): void {
+  /** `nodes[i]` undefined: a record of the denial chain, always signed. */
+  private send(sets: SignableRRset[], nodes: (BuildNode | undefined)[], thread?: number): void {
     const counts = sets.map((s) => s.rdata.length);
     sets.forEach((s, i) => this.sent.set(s, counts[i]));
     const m = this.maker;
-    const prepared = this.pool.prepare(this.poolKeys, encodeRRsets(sets), m.policy.refresh, {
+    const signed = this.pool.signAhead(this.poolKeys, encodeRRsets(sets), {
       keys: this.specs, kskSlots: this.kskSlots, zskSlots: this.zskSlots, kskTypes: SIGNED_BY_KSK_TYPES,
       signerName: m.signerName, policy: m.policy, at: this.at,
     }, thread);
-    prepared.catch(() => {}); // settled (and its error seen) in `settled`
-    this.batches.push({ sets, nodes, counts, prepared });
+    // The finished RRset as sent (an earlier send of it had fewer records), where it is signed.
+    const keep = (i: number): boolean => counts[i] === sets[i].rdata.length && (nodes[i] === undefined || carriesSignatures(nodes[i]!, sets[i].type));
+    const stored = this.ready.then(async (built) => {
+      const reply = await signed;
+      return built ? storeAhead(this.signer, this.specs, sets, reply, this.at, keep) : 0;
+    });
+    stored.catch(() => {}); // seen through `settled`
+    this.stores.push(stored);
   }
 
   /**
@@ -114,27 +120,31 @@ export class EarlySigning implements EarlyWork {
   loaded(built: boolean): void {
     if (built) {
       const rest = [...this.waiting, ...this.sets.map((set, i) => ({ set, node: this.nodes[i] }))];
-      let sets: SignableRRset[] = [];
-      let nodes: BuildNode[] = [];
+      const sets: SignableRRset[] = [];
+      const nodes: BuildNode[] = [];
       for (const { set, node } of rest) {
         // Once per RRset (it may wait twice, having grown), and only what the zone signs.
         if (this.sent.get(set) === set.rdata.length || !carriesSignatures(node, set.type)) continue;
         this.sent.set(set, set.rdata.length);
         sets.push(set);
         nodes.push(node);
-        if (sets.length >= this.size) {
-          this.send(sets, nodes);
-          sets = [];
-          nodes = [];
-        }
       }
-      if (sets.length) this.send(sets, nodes);
+      this.sendAll(sets, nodes);
     }
     this.waiting = [];
     this.sets = [];
     this.nodes = [];
-    this.result = this.store(built);
-    this.result.catch(() => {});
+    this.built(built);
+  }
+
+  /** The denial chain, once built: signed the same way, on every thread. */
+  chain(records: Iterable<SignableRRset>): void {
+    const sets = [...records];
+    this.sendAll(sets, new Array<undefined>(sets.length));
+  }
+
+  private sendAll(sets: SignableRRset[], nodes: (BuildNode | undefined)[]): void {
+    for (let i = 0; i < sets.length; i += this.size) this.send(sets.slice(i, i + this.size), nodes.slice(i, i + this.size));
   }
 
   /** True when `set` is in a batch as it is in the finished zone: its signatures come from here. */
@@ -143,23 +153,13 @@ export class EarlySigning implements EarlyWork {
   }
 
   get settled(): Promise<number> {
-    return this.result;
+    this.done ??= Promise.all(this.stores).then((n) => n.reduce((a, b) => a + b, 0)).finally(() => {
+      // Everything sent is stored (or failed): nothing is covered any more, nothing kept.
+      this.offered = new Map();
+      this.sent = new Map();
+    });
+    return this.done;
   }
 
-  private async store(built: boolean): Promise<number> {
-    let stored = 0;
-    let failure: unknown;
-    for (const b of this.batches.splice(0)) {
-      // The finished RRset, as sent last (an earlier send of it had fewer records).
-      const keep = (i: number): boolean => built && failure === undefined && b.counts[i] === b.sets[i].rdata.length && carriesSignatures(b.nodes[i], b.sets[i].type);
-      try {
-        const n = await settleBatch(this.signer, this.specs, b.sets, await b.prepared, this.at, false, keep, this.pool);
-        stored += n;
-      } catch (err) {
-        failure ??= err; // the rest are only let go; answers sign what is missing on demand
-      }
-    }
-    if (failure !== undefined) throw failure;
-    return stored;
-  }
+  private done: Promise<number> | undefined;
 }

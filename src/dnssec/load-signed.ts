@@ -106,6 +106,7 @@ export function loadSignedZone(file: string, origin: string, cfg: DnssecConfig, 
     : cfg.denial === 'nsec3'
       ? buildNsec3Chain(zone, { ttl, iterations: cfg.nsec3.iterations, salt: cfg.nsec3.salt, optOut: cfg.nsec3.optOut })
       : buildNsecChain(zone, { ttl });
+  if (chain.kind !== 'compact') early?.chain(chain);
   const maker = early?.maker ?? new RRsigMaker(zone.origin, policy, ctx.cache, ctx.now);
   const signing = new ZoneSigning(zone, chain, signingKeys, maker);
   signing.early = early;

@@ -6,7 +6,8 @@
 import { FACT_BYTES, type KeySpec } from './batch-signing.js';
 import { encodeRRsets } from './rrset-batch.js';
 import type { RRsigMaker, SignableRRset, ZoneKey } from './rrsig.js';
-import type { PoolKey, PreparedOnThread, SigningPool } from './signing-pool.js';
+import type { PoolKey, PreparedOnThread, SignedAhead, SigningPool } from './signing-pool.js';
+import type { Window } from './window.js';
 
 /** What presign needs of a signed zone version (ZoneSigning). */
 export interface Presignable {
@@ -93,10 +94,50 @@ async function presignRest(z: Presignable, pool: SigningPool, opts: PresignOptio
 }
 
 /**
- * What follows a batch's preparation: each RRset's digest and offset remembered, and the
- * signatures the cache lacks (for the RRsets `keep` accepts) made on the thread that holds
- * the batch and stored. Resolves with the number stored. `specs` are the keys as the batch's
- * thread knows them (their order gives the slots).
+ * For each RRset of a prepared batch that `keep` accepts: its digest and offset remembered,
+ * then `lacking` called with each signature the cache does not hold yet (key, window, the
+ * cache key to store it under).
+ */
+function eachLacking(
+  z: Pick<Presignable, 'maker' | 'keysFor'>,
+  sets: readonly SignableRRset[],
+  facts: Buffer,
+  at: number,
+  ahead: boolean,
+  keep: (i: number) => boolean,
+  lacking: (i: number, key: ZoneKey, w: Window, cacheKey: string) => void,
+): void {
+  const maker = z.maker;
+  for (let i = 0; i < sets.length; i++) {
+    if (!keep(i)) continue;
+    const digest = facts.toString('base64', i * FACT_BYTES, i * FACT_BYTES + 32);
+    const offset = facts.readUInt32BE(i * FACT_BYTES + 32);
+    const known = maker.known(sets[i]);
+    if (known?.digest !== digest) maker.learn(sets[i], digest, offset);
+    for (const w of maker.windowsAt(offset, at, ahead)) {
+      for (const k of z.keysFor(sets[i].type)) {
+        const cacheKey = maker.cacheKey(k.id, digest, w.start);
+        if (!maker.cached(cacheKey)) lacking(i, k, w, cacheKey);
+      }
+    }
+  }
+}
+
+/** Stores RRSIG rdata packed as length (u16) + bytes, one per cache key, in order. */
+function storePacked(maker: RRsigMaker, cacheKeys: readonly string[], rdata: Buffer): void {
+  let o = 0;
+  for (const cacheKey of cacheKeys) {
+    const len = rdata.readUInt16BE(o);
+    // A copy: a view would keep the whole batch's buffer alive as long as any one entry.
+    maker.put(cacheKey, Buffer.from(rdata.subarray(o + 2, o + 2 + len)));
+    o += 2 + len;
+  }
+}
+
+/**
+ * What follows a batch's preparation: the signatures the cache lacks (for the RRsets `keep`
+ * accepts) made on the thread that holds the batch and stored. Resolves with the number
+ * stored. `specs` are the keys as the batch's thread knows them (their order gives the slots).
  */
 export async function settleBatch(
   z: Pick<Presignable, 'maker' | 'keysFor'>,
@@ -108,35 +149,53 @@ export async function settleBatch(
   keep: (i: number) => boolean,
   pool: SigningPool,
 ): Promise<number> {
-  const maker = z.maker;
-  const f = prepared.facts;
   const tasks: number[] = [];
   const cacheKeys: string[] = [];
-  for (let i = 0; i < sets.length; i++) {
-    if (!keep(i)) continue;
-    const digest = f.toString('base64', i * FACT_BYTES, i * FACT_BYTES + 32);
-    const offset = f.readUInt32BE(i * FACT_BYTES + 32);
-    const known = maker.known(sets[i]);
-    if (known?.digest !== digest) maker.learn(sets[i], digest, offset);
-    for (const w of maker.windowsAt(offset, at, ahead)) {
-      for (const k of z.keysFor(sets[i].type)) {
-        const cacheKey = maker.cacheKey(k.id, digest, w.start);
-        if (maker.cached(cacheKey)) continue;
-        // batch-signing.ts TASK_WORDS: RRset, key slot, inception, expiration.
-        tasks.push(i, specs.findIndex((s) => s.id === k.id), w.inception >>> 0, w.expiration >>> 0);
-        cacheKeys.push(cacheKey);
-      }
-    }
-  }
-  const rdata = await pool.signPrepared(prepared, specs, maker.signerName, Uint32Array.from(tasks));
-  let o = 0;
-  for (const cacheKey of cacheKeys) {
-    const len = rdata.readUInt16BE(o);
-    // A copy: a view would keep the whole batch's buffer alive as long as any one entry.
-    maker.put(cacheKey, Buffer.from(rdata.subarray(o + 2, o + 2 + len)));
-    o += 2 + len;
-  }
+  eachLacking(z, sets, prepared.facts, at, ahead, keep, (i, k, w, cacheKey) => {
+    // batch-signing.ts TASK_WORDS: RRset, key slot, inception, expiration.
+    tasks.push(i, specs.findIndex((s) => s.id === k.id), w.inception >>> 0, w.expiration >>> 0);
+    cacheKeys.push(cacheKey);
+  });
+  const rdata = await pool.signPrepared(prepared, specs, z.maker.signerName, Uint32Array.from(tasks));
+  storePacked(z.maker, cacheKeys, rdata);
   return cacheKeys.length;
+}
+
+/**
+ * Stores what a thread signed ahead (SignedAhead) for the RRsets `keep` accepts, where the
+ * cache lacks it. Returns the number stored. A signature the batch lacks (not expected: the
+ * same keys and signing time) is left to be made on demand.
+ */
+export function storeAhead(
+  z: Pick<Presignable, 'maker' | 'keysFor'>,
+  specs: readonly KeySpec[],
+  sets: readonly SignableRRset[],
+  signed: SignedAhead,
+  at: number,
+  keep: (i: number) => boolean,
+): number {
+  // Tasks come in RRset order: where each RRset's start, and each task's bytes.
+  const count = signed.tasks.length / 4;
+  const first = new Int32Array(sets.length).fill(-1);
+  const offsets = new Uint32Array(count);
+  for (let t = 0, o = 0; t < count; t++) {
+    if (first[signed.tasks[t * 4]] < 0) first[signed.tasks[t * 4]] = t;
+    offsets[t] = o;
+    o += 2 + signed.rdata.readUInt16BE(o);
+  }
+  let stored = 0;
+  eachLacking(z, sets, signed.facts, at, false, keep, (i, k, w, cacheKey) => {
+    const slot = specs.findIndex((s) => s.id === k.id);
+    for (let t = first[i]; t >= 0 && t < count && signed.tasks[t * 4] === i; t++) {
+      const x = t * 4;
+      if (signed.tasks[x + 1] !== slot || signed.tasks[x + 2] !== w.inception >>> 0 || signed.tasks[x + 3] !== w.expiration >>> 0) continue;
+      const o = offsets[t];
+      z.maker.put(cacheKey, Buffer.from(signed.rdata.subarray(o + 2, o + 2 + signed.rdata.readUInt16BE(o))));
+      stored++;
+      return;
+    }
+  });
+  return stored;
 }
 
 function allCached(z: Presignable, set: SignableRRset, at: number, ahead: boolean): boolean {

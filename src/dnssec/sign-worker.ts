@@ -5,12 +5,13 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { PrivateKeyMaterial, Signer } from './algorithm.js';
 import { createSigner, signMany } from './crypto/index.js';
-import { prepareBatch, signPrepared, type KeySpec, type PreparedBatch, type Speculation } from './batch-signing.js';
+import { prepareBatch, signAhead, signPrepared, type KeySpec, type PreparedBatch, type Speculation } from './batch-signing.js';
 
 type Message =
   | { op: 'key'; id: string; material: PrivateKeyMaterial }
   | { op: 'sign'; job: number; key: string; data: Uint8Array[] }
-  | { op: 'prepare'; job: number; rrsets: ArrayBuffer; refresh: number; speculate?: Speculation }
+  | { op: 'prepare'; job: number; rrsets: ArrayBuffer; refresh: number }
+  | { op: 'signAhead'; job: number; rrsets: ArrayBuffer; speculation: Speculation }
   | { op: 'signPrepared'; job: number; batch: number; keys: KeySpec[]; signerName: Uint8Array; tasks: ArrayBuffer };
 
 const signers = new Map<string, Signer>();
@@ -39,9 +40,12 @@ parentPort!.on('message', (m: Message) => {
       const sigs = signMany(signerFor(m.key), m.data.map(buf));
       parentPort!.postMessage({ job: m.job, sigs });
     } else if (m.op === 'prepare') {
-      const batch = prepareBatch(m.rrsets, m.refresh, m.speculate, signerFor);
+      const batch = prepareBatch(m.rrsets, m.refresh);
       batches.set(m.job, batch);
       parentPort!.postMessage({ job: m.job, facts: batch.facts }, [batch.facts]);
+    } else if (m.op === 'signAhead') {
+      const { facts, tasks, rdata } = signAhead(m.rrsets, m.speculation, signerFor);
+      parentPort!.postMessage({ job: m.job, facts, tasks: tasks.buffer, rdata }, [facts, tasks.buffer as ArrayBuffer, rdata]);
     } else {
       const batch = batches.get(m.batch);
       batches.delete(m.batch);

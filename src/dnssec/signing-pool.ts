@@ -6,11 +6,19 @@ import { fileURLToPath } from 'node:url';
 import type { PrivateKeyMaterial } from './algorithm.js';
 import type { KeySpec, Speculation } from './batch-signing.js';
 
+/** A batch signed ahead on a thread (batch-signing.ts signAhead), as Buffers. */
+export interface SignedAhead {
+  facts: Buffer;
+  tasks: Uint32Array;
+  rdata: Buffer;
+}
+
 interface Reply {
   job: number;
   sigs?: Uint8Array[];
   facts?: ArrayBuffer;
   rdata?: ArrayBuffer;
+  tasks?: ArrayBuffer;
   error?: string;
 }
 
@@ -85,16 +93,21 @@ export class SigningPool {
     return this.threads.length;
   }
 
+  /** Jobs sent to thread `i` that it has not done yet (true even while replies wait here). */
+  private backlog(i: number): number {
+    return this.threads[i].sent - Atomics.load(this.progress, i);
+  }
+
   private leastBusy(): number {
     let best = 0;
-    for (let i = 1; i < this.threads.length; i++) if (this.threads[i].inFlight < this.threads[best].inFlight) best = i;
+    for (let i = 1; i < this.threads.length; i++) if (this.backlog(i) < this.backlog(best)) best = i;
     return best;
   }
 
   /** One of the first `among` threads with fewer than `most` jobs not yet done, if any. */
   threadWithRoom(among: number, most: number): number | undefined {
     for (let i = 0; i < Math.min(among, this.threads.length); i++) {
-      if (this.threads[i].sent - Atomics.load(this.progress, i) < most) return i;
+      if (this.backlog(i) < most) return i;
     }
     return undefined;
   }
@@ -126,17 +139,26 @@ export class SigningPool {
   /**
    * Hands a batch of RRsets (rrset-batch.ts; the buffer is transferred, so it is unusable
    * here afterwards) to the least busy thread, which works out each RRset's canonical form,
-   * digest and jitter offset and keeps them until `signPrepared` names what to sign; with
-   * `speculate`, it also signs them all at once (batch-signing.ts Speculation). `on`: the
-   * thread to take it (else the least busy).
+   * digest and jitter offset and keeps them until `signPrepared` names what to sign.
    */
-  async prepare(keys: readonly PoolKey[], rrsets: ArrayBuffer, refresh: number, speculate?: Speculation, on?: number): Promise<PreparedOnThread> {
-    const thread = on ?? this.leastBusy();
+  async prepare(keys: readonly PoolKey[], rrsets: ArrayBuffer, refresh: number): Promise<PreparedOnThread> {
+    const thread = this.leastBusy();
     const t = this.threads[thread];
     for (const k of keys) this.withKey(t, k);
     const batch = this.nextJob;
-    const m = await this.send(t, { op: 'prepare', rrsets, refresh, speculate }, [rrsets]);
+    const m = await this.send(t, { op: 'prepare', rrsets, refresh }, [rrsets]);
     return { thread, batch, facts: Buffer.from(m.facts!) };
+  }
+
+  /**
+   * Prepares and signs a batch of RRsets in one go, for the window and keys `speculation`
+   * names (batch-signing.ts), on thread `on` (else the least busy); the thread keeps nothing.
+   */
+  async signAhead(keys: readonly PoolKey[], rrsets: ArrayBuffer, speculation: Speculation, on?: number): Promise<SignedAhead> {
+    const t = this.threads[on ?? this.leastBusy()];
+    for (const k of keys) this.withKey(t, k);
+    const m = await this.send(t, { op: 'signAhead', rrsets, speculation }, [rrsets]);
+    return { facts: Buffer.from(m.facts!), tasks: new Uint32Array(m.tasks!), rdata: Buffer.from(m.rdata!) };
   }
 
   /**

@@ -12,7 +12,7 @@
 import { createECDH, randomFillSync, type ECDH } from 'node:crypto';
 import type { Signer } from '../algorithm.js';
 import { FastNonces, Rfc6979Nonces, bits2octets, inRange } from './rfc6979.js';
-import { NoncesX4 } from './sha256-x4.js';
+import { NoncesX4, sha256Many } from './sha256-x4.js';
 import { sha256Into } from './sha256.js';
 import { invEuclid, invLehmer } from './modinv.js';
 
@@ -123,12 +123,13 @@ export class P256Signer implements Signer {
     const count = data.length;
     const out: Buffer[] = new Array<Buffer>(count);
     if (count === 0) return out;
+    const digests = Buffer.allocUnsafe(64 * count);
+    sha256Many(data, digests, 32);
     const h1s: Buffer[] = new Array<Buffer>(count);
     const firsts: Buffer[] = new Array<Buffer>(count);
     for (let i = 0; i < count; i++) {
-      const h1 = (h1s[i] = Buffer.allocUnsafe(32));
-      sha256Into(data[i]!, 0, data[i]!.length, h1);
-      firsts[i] = Buffer.allocUnsafe(32);
+      h1s[i] = digests.subarray(32 * i, 32 * i + 32);
+      firsts[i] = digests.subarray(32 * (count + i), 32 * (count + i) + 32);
     }
     // The first candidate nonces four at a time (sha256-x4.ts), else one by one.
     const x4 = this.x4 === undefined ? (this.x4 = NoncesX4.for(this.x) ?? null) : this.x4;

@@ -10,7 +10,7 @@
 //
 // Constant time as the scalar code: only 32-bit adds, shifts and bitwise operations, no
 // branches or addresses that depend on data.
-import { K as ROUND, IV, HmacKey, compress as compress1 } from './sha256.js';
+import { K as ROUND, IV, HmacKey, compress as compress1, sha256Into } from './sha256.js';
 import { assemble, op, I32, V128, type Code } from './wasm-module.js';
 
 const VEC = 16;
@@ -34,14 +34,17 @@ const B2 = BF1 + BLOCK; // last block of steps d and f: x[31] || h1 || padding
 const BK = B2 + BLOCK; // key pad block
 const END = BK + BLOCK;
 
-const compressFunc = (): Code => {
-  // Locals after the two i32 params: a..h, w0..w15, t1, t2.
-  const A = 2, W0 = 10, T1 = 26, T2 = 27;
+/**
+ * The 64 rounds over eight state and sixteen message-word locals (from local `A` on: a..h,
+ * w0..w15, t1, t2): `loadW` fills w0..w15, `storeState` gets the final a..h locals.
+ */
+function rounds(A: number, stateParam: number, loadW: (c: Code, w0: number) => void, storeState: (c: Code, final: number[]) => void): Code {
+  const W0 = A + 8, T1 = A + 24, T2 = A + 25;
   const c: Code = [];
   const rotr = (x: number, n: number): Code => [...op.get(x), ...op.i32(n), ...op.shrU, ...op.get(x), ...op.i32(32 - n), ...op.shl, ...op.or];
   const shr = (x: number, n: number): Code => [...op.get(x), ...op.i32(n), ...op.shrU];
-  for (let j = 0; j < 8; j++) c.push(...op.get(0), ...op.load(j * VEC), ...op.set(A + j));
-  for (let j = 0; j < 16; j++) c.push(...op.get(1), ...op.load(j * VEC), ...op.set(W0 + j));
+  for (let j = 0; j < 8; j++) c.push(...op.get(stateParam), ...op.load(j * VEC), ...op.set(A + j));
+  loadW(c, W0);
   let [a, b, cc, d, e, f, g, h] = [0, 1, 2, 3, 4, 5, 6, 7].map((j) => A + j);
   for (let i = 0; i < 64; i++) {
     const w = W0 + (i % 16);
@@ -68,9 +71,55 @@ const compressFunc = (): Code => {
     );
     [a, b, cc, d, e, f, g, h] = [h, a, b, cc, d, e, f, g];
   }
-  const final = [a, b, cc, d, e, f, g, h];
-  for (let j = 0; j < 8; j++) c.push(...op.get(0), ...op.get(0), ...op.load(j * VEC), ...op.get(final[j]), ...op.add, ...op.store(j * VEC));
+  storeState(c, [a, b, cc, d, e, f, g, h]);
   return c;
+}
+
+/** compress(state, block): one block already in word-vector form (function 0). */
+const compressFunc = (): Code => rounds(2, 0,
+  (c, w0) => { for (let j = 0; j < 16; j++) c.push(...op.get(1), ...op.load(j * VEC), ...op.set(w0 + j)); },
+  (c, final) => { for (let j = 0; j < 8; j++) c.push(...op.get(0), ...op.get(0), ...op.load(j * VEC), ...op.get(final[j]), ...op.add, ...op.store(j * VEC)); },
+);
+
+// i8x16.shuffle patterns: big-endian words of two vectors interleaved ((x0, y0, x1, y1) and
+// (x2, y2, x3, y3), bytes reversed), then the low or high halves of two such vectors joined.
+const BE_LOW = [3, 2, 1, 0, 19, 18, 17, 16, 7, 6, 5, 4, 23, 22, 21, 20];
+const BE_HIGH = [11, 10, 9, 8, 27, 26, 25, 24, 15, 14, 13, 12, 31, 30, 29, 28];
+const HALVES_LOW = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
+const HALVES_HIGH = [8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31];
+
+/**
+ * absorb(state, p0, p1, p2, p3) (function 2): one 64-byte block per lane, as bytes at p0..p3;
+ * a lane whose word in the mask (16 bytes right after the state) is 0 keeps its state.
+ */
+const absorbFunc = (): Code => {
+  const A = 5, X = A + 26; // locals: a..h, w0..w15, t1, t2, then four loads and four shuffles
+  return rounds(A, 0,
+    (c, w0) => {
+      for (let g = 0; g < 4; g++) {
+        for (let l = 0; l < 4; l++) c.push(...op.get(1 + l), ...op.load(g * VEC), ...op.set(X + l));
+        c.push(...op.get(X), ...op.get(X + 1), ...op.shuffle(BE_LOW), ...op.set(X + 4));
+        c.push(...op.get(X), ...op.get(X + 1), ...op.shuffle(BE_HIGH), ...op.set(X + 5));
+        c.push(...op.get(X + 2), ...op.get(X + 3), ...op.shuffle(BE_LOW), ...op.set(X + 6));
+        c.push(...op.get(X + 2), ...op.get(X + 3), ...op.shuffle(BE_HIGH), ...op.set(X + 7));
+        c.push(...op.get(X + 4), ...op.get(X + 6), ...op.shuffle(HALVES_LOW), ...op.set(w0 + 4 * g));
+        c.push(...op.get(X + 4), ...op.get(X + 6), ...op.shuffle(HALVES_HIGH), ...op.set(w0 + 4 * g + 1));
+        c.push(...op.get(X + 5), ...op.get(X + 7), ...op.shuffle(HALVES_LOW), ...op.set(w0 + 4 * g + 2));
+        c.push(...op.get(X + 5), ...op.get(X + 7), ...op.shuffle(HALVES_HIGH), ...op.set(w0 + 4 * g + 3));
+      }
+    },
+    (c, final) => {
+      for (let j = 0; j < 8; j++) {
+        c.push(
+          ...op.get(0),
+          ...op.get(0), ...op.load(j * VEC), ...op.get(final[j]), ...op.add, // the new state
+          ...op.get(0), ...op.load(j * VEC), // the old one
+          ...op.get(0), ...op.load(VAL), // the mask
+          ...op.bitselect, ...op.store(j * VEC),
+        );
+      }
+    },
+  );
 };
 
 /** The nonce chain of RFC 6979 §3.2 steps d–h for the four lanes (function 1, no params). */
@@ -155,6 +204,7 @@ function compiled(): WebAssembly.Module | null {
       module = new WebAssembly.Module(assemble([
         { params: [I32, I32], results: [], locals: { count: 26, type: V128 }, body: compressFunc(), export: 'compress' },
         { params: [], results: [], locals: { count: 0, type: V128 }, body: chainFunc(), export: 'chain' },
+        { params: [I32, I32, I32, I32, I32], results: [], locals: { count: 34, type: V128 }, body: absorbFunc(), export: 'absorb' },
       ], 1));
     } catch {
       module = null;
@@ -217,6 +267,83 @@ export class NoncesX4 {
       for (let j = 0, i = V / 4 + l; j < 8; j++, i += 4) {
         const v = w[i];
         o[j * 4] = v >>> 24; o[j * 4 + 1] = v >>> 16; o[j * 4 + 2] = v >>> 8; o[j * 4 + 3] = v;
+      }
+    }
+  }
+}
+
+// SHA-256 of many short messages, four lanes at a time: the digests of the signed data and
+// of each canonical RRset (one or two blocks each) were ~2 µs of a signature on a signing
+// thread. Memory: state, lane mask, then each lane's padded message.
+const D_ST = 0;
+const D_MASK = D_ST + VAL;
+const D_LANES = 256;
+const D_LANE = 15 * 1024;
+/** Longer messages are hashed one by one (a lane holds this much, padding included). */
+const D_MAX = D_LANE - 72;
+
+interface Digester {
+  bytes: Uint8Array;
+  words: Int32Array;
+  absorb: (state: number, p0: number, p1: number, p2: number, p3: number) => void;
+}
+
+let digester: Digester | null | undefined;
+
+function getDigester(): Digester | null {
+  if (digester === undefined) {
+    const m = compiled();
+    if (!m) digester = null;
+    else {
+      const e = new WebAssembly.Instance(m).exports as unknown as Exports & { absorb: Digester['absorb'] };
+      digester = { bytes: new Uint8Array(e.memory.buffer), words: new Int32Array(e.memory.buffer), absorb: e.absorb };
+    }
+  }
+  return digester;
+}
+
+/** SHA-256 of each message, written to `out` at `first + i * stride`. */
+export function sha256Many(msgs: readonly Uint8Array[], out: Uint8Array, stride: number, first = 0): void {
+  const d = getDigester();
+  if (!d) {
+    msgs.forEach((m, i) => sha256Into(m, 0, m.length, out, first + i * stride));
+    return;
+  }
+  const { bytes, words } = d;
+  const blocks = [0, 0, 0, 0];
+  for (let i = 0; i < msgs.length; i += 4) {
+    let most = 0;
+    for (let l = 0; l < 4; l++) {
+      const m = msgs[i + l];
+      blocks[l] = 0;
+      if (!m) continue;
+      if (m.length > D_MAX) {
+        sha256Into(m, 0, m.length, out, first + (i + l) * stride);
+        continue;
+      }
+      const base = D_LANES + l * D_LANE;
+      const n = (blocks[l] = (m.length + 9 + 63) >>> 6);
+      const end = base + n * 64;
+      bytes.set(m, base);
+      bytes[base + m.length] = 0x80;
+      bytes.fill(0, base + m.length + 1, end - 4);
+      // The length in bits, big-endian in the last 8 bytes (the top 4 are 0 here).
+      const bits = m.length * 8;
+      bytes[end - 4] = bits >>> 24; bytes[end - 3] = bits >>> 16; bytes[end - 2] = bits >>> 8; bytes[end - 1] = bits;
+      if (n > most) most = n;
+    }
+    for (let j = 0; j < 8; j++) words.fill(IV[j], (D_ST + j * VEC) / 4, (D_ST + (j + 1) * VEC) / 4);
+    for (let b = 0; b < most; b++) {
+      for (let l = 0; l < 4; l++) words[D_MASK / 4 + l] = b < blocks[l] ? -1 : 0;
+      const at = D_LANES + b * 64;
+      d.absorb(D_ST, at, at + D_LANE, at + 2 * D_LANE, at + 3 * D_LANE);
+    }
+    for (let l = 0; l < 4; l++) {
+      if (blocks[l] === 0) continue;
+      let o = first + (i + l) * stride;
+      for (let j = 0; j < 8; j++) {
+        const v = words[(D_ST + j * VEC) / 4 + l];
+        out[o++] = v >>> 24; out[o++] = v >>> 16; out[o++] = v >>> 8; out[o++] = v;
       }
     }
   }

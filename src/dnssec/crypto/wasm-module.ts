@@ -47,6 +47,8 @@ export const op = {
     for (let l = 0; l < 4; l++) b.push(v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff);
     return simd(0x0c, ...b);
   },
+  /** i8x16.shuffle: 16 byte indexes into the two operands (0-15 the first, 16-31 the second). */
+  shuffle: (lanes: readonly number[]): Code => simd(0x0d, ...lanes),
   and: simd(0x4e),
   andnot: simd(0x4f),
   or: simd(0x50),

@@ -1,7 +1,7 @@
 // The 4-lane WebAssembly nonces must be exactly RFC 6979's, lane by lane, whatever the batch.
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { NoncesX4 } from '../../../src/dnssec/crypto/sha256-x4.js';
+import { NoncesX4, sha256Many } from '../../../src/dnssec/crypto/sha256-x4.js';
 import { bits2octets, rfc6979Nonce, P256_N } from '../../../src/dnssec/crypto/rfc6979.js';
 import { P256Signer } from '../../../src/dnssec/crypto/p256.js';
 
@@ -46,5 +46,17 @@ describe('NoncesX4', () => {
     const scalar = new P256Signer(x);
     (scalar as unknown as { x4: null }).x4 = null; // as where WebAssembly SIMD is missing
     expect(scalar.signMany(msgs).map((s) => s.toString('hex'))).toEqual(expected);
+  });
+});
+
+describe('sha256Many', () => {
+  it('equals node:crypto for every length across the padding boundaries, in lanes of unequal length', () => {
+    const msgs = Array.from({ length: 300 }, (_, len) => randomBytes(len));
+    msgs.push(randomBytes(20_000), Buffer.alloc(0)); // one longer than a lane, hashed alone
+    const out = Buffer.alloc(msgs.length * 40);
+    sha256Many(msgs, out, 40, 5);
+    msgs.forEach((m, i) => {
+      expect(out.subarray(5 + i * 40, 5 + i * 40 + 32).toString('hex'), `length ${m.length}`).toBe(createHash('sha256').update(m).digest('hex'));
+    });
   });
 });
