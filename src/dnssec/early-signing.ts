@@ -94,9 +94,19 @@ export class EarlySigning implements EarlyWork {
   };
 
   /** `nodes[i]` undefined: a record of the denial chain, always signed. */
-  private send(sets: SignableRRset[], nodes: (BuildNode | undefined)[], thread?: number): void {
+  private send(batch: SignableRRset[], at: (BuildNode | undefined)[], thread?: number): void {
+    // A batch goes as its RRsets are now: one offered again since (it grew) may be in it
+    // twice, or have gone already as it is now in another batch. Once is enough.
+    const sets: SignableRRset[] = [];
+    const nodes: (BuildNode | undefined)[] = [];
+    batch.forEach((set, i) => {
+      if (this.sent.get(set) === set.rdata.length) return;
+      this.sent.set(set, set.rdata.length);
+      sets.push(set);
+      nodes.push(at[i]);
+    });
+    if (!sets.length) return;
     const counts = sets.map((s) => s.rdata.length);
-    sets.forEach((s, i) => this.sent.set(s, counts[i]));
     const m = this.maker;
     const signed = this.pool.signAhead(this.poolKeys, encodeRRsets(sets), {
       keys: this.specs, kskSlots: this.kskSlots, zskSlots: this.zskSlots, kskTypes: SIGNED_BY_KSK_TYPES,
@@ -123,9 +133,8 @@ export class EarlySigning implements EarlyWork {
       const sets: SignableRRset[] = [];
       const nodes: BuildNode[] = [];
       for (const { set, node } of rest) {
-        // Once per RRset (it may wait twice, having grown), and only what the zone signs.
-        if (this.sent.get(set) === set.rdata.length || !carriesSignatures(node, set.type)) continue;
-        this.sent.set(set, set.rdata.length);
+        // Only what the zone signs (send() sends each RRset once as it is).
+        if (!carriesSignatures(node, set.type)) continue;
         sets.push(set);
         nodes.push(node);
       }

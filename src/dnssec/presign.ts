@@ -96,7 +96,7 @@ async function presignRest(z: Presignable, pool: SigningPool, opts: PresignOptio
 /**
  * For each RRset of a prepared batch that `keep` accepts: its digest and offset remembered,
  * then `lacking` called with each signature the cache does not hold yet (key, window, the
- * cache key to store it under).
+ * cache key to store it under); with `every`, with each signature whether held or not.
  */
 function eachLacking(
   z: Pick<Presignable, 'maker' | 'keysFor'>,
@@ -106,6 +106,7 @@ function eachLacking(
   ahead: boolean,
   keep: (i: number) => boolean,
   lacking: (i: number, key: ZoneKey, w: Window, cacheKey: string) => void,
+  every = false,
 ): void {
   const maker = z.maker;
   for (let i = 0; i < sets.length; i++) {
@@ -117,7 +118,7 @@ function eachLacking(
     for (const w of maker.windowsAt(offset, at, ahead)) {
       for (const k of z.keysFor(sets[i].type)) {
         const cacheKey = maker.cacheKey(k.id, digest, w.start);
-        if (!maker.cached(cacheKey)) lacking(i, k, w, cacheKey);
+        if (every || !maker.cached(cacheKey)) lacking(i, k, w, cacheKey);
       }
     }
   }
@@ -162,9 +163,10 @@ export async function settleBatch(
 }
 
 /**
- * Stores what a thread signed ahead (SignedAhead) for the RRsets `keep` accepts, where the
- * cache lacks it. Returns the number stored. A signature the batch lacks (not expected: the
- * same keys and signing time) is left to be made on demand.
+ * Stores what a thread signed ahead (SignedAhead) for the RRsets `keep` accepts. Returns the
+ * number stored. Whatever the cache held under the same key was these very bytes (same key,
+ * content and window: signatures are deterministic), so it is not asked first. A signature
+ * the batch lacks (not expected: the same keys and signing time) is left to be made on demand.
  */
 export function storeAhead(
   z: Pick<Presignable, 'maker' | 'keysFor'>,
@@ -194,7 +196,7 @@ export function storeAhead(
       stored++;
       return;
     }
-  });
+  }, true);
   return stored;
 }
 
