@@ -8,6 +8,7 @@ import { loadSignedZone } from '../dnssec/load-signed.js';
 import { COMPACT_NOT_TRANSFERABLE } from '../dnssec/denial/compact.js';
 import { SignatureCache } from '../dnssec/signature-cache.js';
 import { signedZoneLines } from '../dnssec/signed-zone-text.js';
+import { SigningPool } from '../dnssec/signing-pool.js';
 import pino from 'pino';
 import { createLogger } from '../log.js';
 import { ZoneLoadError } from '../zone/load.js';
@@ -18,7 +19,7 @@ export interface SignIo {
   err: (line: string) => void;
 }
 
-export function signCommand(zoneName: string, configPath: string, outFile: string | undefined, io: SignIo): number {
+export async function signCommand(zoneName: string, configPath: string, outFile: string | undefined, io: SignIo): Promise<number> {
   let config;
   try {
     config = loadConfig(configPath);
@@ -35,23 +36,35 @@ export function signCommand(zoneName: string, configPath: string, outFile: strin
   }
   // Log lines (a key created, its DS) go to stderr: stdout may be the zone itself.
   const logger = createLogger(config.log.level, pino.destination(2));
+  // Signed as `inkan serve` signs a first load: on every core, while the file is read.
+  const pool = new SigningPool();
+  const now = Math.floor(Date.now() / 1000);
   let signed;
+  let text: string;
   try {
-    signed = loadSignedZone(zc.file, key, zc.dnssec ?? DNSSEC_DEFAULTS, {
-      keysDir: config.keysDir,
-      cache: new SignatureCache(config.signatureCacheBytes),
-      logger,
-    });
-  } catch (err) {
-    if (!(err instanceof ZoneLoadError)) throw err;
-    for (const e of err.errors) io.err(e.message);
-    return 1;
+    try {
+      signed = loadSignedZone(zc.file, key, zc.dnssec ?? DNSSEC_DEFAULTS, {
+        keysDir: config.keysDir,
+        cache: new SignatureCache(config.signatureCacheBytes),
+        logger,
+        now: () => now,
+        early: { pool: () => pool, at: () => now },
+      });
+    } catch (err) {
+      if (!(err instanceof ZoneLoadError)) throw err;
+      for (const e of err.errors) io.err(e.message);
+      return 1;
+    }
+    if (signed.compact) {
+      io.err(`inkan sign: zone ${key}: ${COMPACT_NOT_TRANSFERABLE}`);
+      return 1;
+    }
+    await signed.signing.presign(pool, { ahead: false });
+    // What the cache could not hold (a zone larger than signature-cache-size) is signed here.
+    text = [...signedZoneLines(signed.signing)].join('\n') + '\n';
+  } finally {
+    await pool.close();
   }
-  if (signed.compact) {
-    io.err(`inkan sign: zone ${key}: ${COMPACT_NOT_TRANSFERABLE}`);
-    return 1;
-  }
-  const text = [...signedZoneLines(signed.signing)].join('\n') + '\n';
   if (!outFile) {
     io.out(text.trimEnd());
     return 0;

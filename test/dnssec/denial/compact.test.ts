@@ -218,13 +218,13 @@ describe('compact answers', () => {
     expect(() => [...signedZoneLines(signing)]).toThrow(COMPACT_NOT_TRANSFERABLE);
   });
 
-  it('makes `inkan sign` refuse the zone with a clear message, writing nothing', () => {
+  it('makes `inkan sign` refuse the zone with a clear message, writing nothing', async () => {
     const d = mkdtempSync(join(dir, 'cli-'));
     copyFileSync(ZONE, join(d, 'diff.test.zone'));
     writeFileSync(join(d, 'inkan.yaml'), 'keys-dir: keys\nzones:\n  - name: diff.test\n    file: diff.test.zone\n    dnssec: { denial: compact }\nlog:\n  level: silent\n');
     const err: string[] = [];
     const out = join(d, 'signed.zone');
-    const code = signCommand('diff.test', join(d, 'inkan.yaml'), out, { out: () => {}, err: (l) => err.push(l) });
+    const code = await signCommand('diff.test', join(d, 'inkan.yaml'), out, { out: () => {}, err: (l) => err.push(l) });
     expect(code).toBe(1);
     expect(err.join('\n')).toBe('inkan sign: zone diff.test.: compact denial zones cannot be written out / transferred: their proofs are made per query');
     expect(existsSync(out)).toBe(false);
