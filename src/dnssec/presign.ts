@@ -192,7 +192,11 @@ export function storeAhead(
       const x = t * 4;
       if (signed.tasks[x + 1] !== slot || signed.tasks[x + 2] !== w.inception >>> 0 || signed.tasks[x + 3] !== w.expiration >>> 0) continue;
       const o = offsets[t];
-      z.maker.put(cacheKey, Buffer.from(signed.rdata.subarray(o + 2, o + 2 + signed.rdata.readUInt16BE(o))));
+      // A view, not a copy: a copy each was ~0.1 s of this thread and ~0.35 s of the garbage
+      // collector's for a 100k-name zone. The reply (~50 KB) then lives until its last entry
+      // leaves the cache; as only a first load signs ahead, that holds at most its own
+      // signatures a second time, and only in a cache too small for the zone.
+      z.maker.put(cacheKey, signed.rdata.subarray(o + 2, o + 2 + signed.rdata.readUInt16BE(o)));
       stored++;
       return;
     }
