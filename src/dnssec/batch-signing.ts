@@ -115,21 +115,25 @@ export function signAhead(rrsets: ArrayBuffer, sp: Speculation, signerFor: (id: 
  * length (u16) + bytes. Tasks of one key are signed together (signMany).
  */
 export function signPrepared(batch: PreparedBatch, keys: readonly KeySpec[], signerFor: (id: string) => Signer, signerName: Buffer, tasks: Uint32Array): ArrayBuffer {
-  const rdata = signTasks(batch, keys, signerFor, signerName, tasks);
+  const { data, sigs } = signTasks(batch, keys, signerFor, signerName, tasks);
+  // The RRSIG rdata is the signed data's head followed by the signature: packed straight
+  // from the two, with no rdata Buffer per signature in between.
+  const head = 18 + signerName.length;
   let size = 0;
-  for (const r of rdata) size += 2 + r.length;
+  for (const sig of sigs) size += 2 + head + sig.length;
   const out = new ArrayBuffer(size);
   const b = Buffer.from(out);
   let o = 0;
-  for (const r of rdata) {
-    b.writeUInt16BE(r.length, o);
-    o += 2 + r.copy(b, o + 2);
+  for (let t = 0; t < sigs.length; t++) {
+    b.writeUInt16BE(head + sigs[t].length, o);
+    data[t].copy(b, o + 2, 0, head);
+    o += 2 + head + sigs[t].copy(b, o + 2 + head);
   }
   return out;
 }
 
-/** The RRSIG rdata of each task, in task order. */
-function signTasks(batch: PreparedBatch, keys: readonly KeySpec[], signerFor: (id: string) => Signer, signerName: Buffer, tasks: Uint32Array): Buffer[] {
+/** Each task's signed data and signature, in task order; tasks of one key signed together. */
+function signTasks(batch: PreparedBatch, keys: readonly KeySpec[], signerFor: (id: string) => Signer, signerName: Buffer, tasks: Uint32Array): { data: Buffer[]; sigs: Buffer[] } {
   const n = tasks.length / TASK_WORDS;
   const data = new Array<Buffer>(n);
   const bySlot = new Map<number, number[]>();
@@ -142,15 +146,10 @@ function signTasks(batch: PreparedBatch, keys: readonly KeySpec[], signerFor: (i
     if (!list) bySlot.set(slot, (list = []));
     list.push(t);
   }
-  const out = new Array<Buffer>(n);
-  const head = 18 + signerName.length;
+  const sigs = new Array<Buffer>(n);
   for (const [slot, ts] of bySlot) {
     const made = signMany(signerFor(keys[slot].id), ts.map((t) => data[t]));
-    for (let j = 0; j < ts.length; j++) {
-      const t = ts[j];
-      // The RRSIG rdata is the signed data's head followed by the signature.
-      out[t] = Buffer.concat([data[t].subarray(0, head), made[j]]);
-    }
+    for (let j = 0; j < ts.length; j++) sigs[ts[j]] = made[j];
   }
-  return out;
+  return { data, sigs };
 }
