@@ -324,6 +324,24 @@ function escapedSuffixKeys(labels: Labels, keys: string[]): string[] {
  * searches over many names compare these natively instead of label by label.
  */
 export function canonicalSortKey(labels: Labels): string {
+  // Nearly always every code fits a byte (only 0xff becomes 256): one latin1 decode of a
+  // scratch buffer instead of an array of numbers and a call with them all as arguments.
+  let o = 0;
+  for (let i = labels.length - 1; i >= 0; i--) {
+    const l = labels[i];
+    for (let j = 0; j < l.length; j++) {
+      const c = LOWER[l[j]] + 1;
+      if (c > 0xff) return wideSortKey(labels);
+      sortScratch[o++] = c;
+    }
+    sortScratch[o++] = 0;
+  }
+  return sortScratch.toString('latin1', 0, o);
+}
+
+const sortScratch = Buffer.allocUnsafe(MAX_NAME_WIRE + 1);
+
+function wideSortKey(labels: Labels): string {
   const codes: number[] = [];
   for (let i = labels.length - 1; i >= 0; i--) {
     const l = labels[i];
