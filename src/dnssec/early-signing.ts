@@ -28,6 +28,16 @@ function hidden(node: BuildNode): boolean {
 export class EarlySigning implements EarlyWork {
   /** One per batch: the number of signatures it stored, once the zone is built and it is back. */
   private readonly stores: Promise<number>[] = [];
+  /**
+   * Batches that wait for a place in flight once the zone is built. Up to 128 per thread are
+   * out at a time (~1 s of signing each, more than the main thread spends building the
+   * chain), so a zone of a million names is not all packed at once.
+   */
+  private readonly queue: { sets: SignableRRset[]; nodes: (BuildNode | undefined)[] }[] = [];
+  private inFlight = 0;
+  private closed = false;
+  private finished!: () => void;
+  private readonly drained = new Promise<void>((resolve) => (this.finished = resolve));
   private built!: (ok: boolean) => void;
   private readonly ready = new Promise<boolean>((resolve) => (this.built = resolve));
   /** Offered during the load, not yet sent: no thread had room. */
@@ -89,10 +99,12 @@ export class EarlySigning implements EarlyWork {
     this.nodes = [];
   };
 
-  /** `nodes[i]` undefined: a record of the denial chain, always signed. */
-  private send(batch: SignableRRset[], at: (BuildNode | undefined)[], thread?: number): void {
-    // A batch goes as its RRsets are now: one offered again since (it grew) may be in it
-    // twice, or have gone already as it is now in another batch. Once is enough.
+  /**
+   * Takes a batch on: each RRset once as it is now (one offered again since, having grown,
+   * may be in it twice, or have gone already as it is now in another batch). From here on
+   * it is covered. `nodes[i]` undefined: a record of the denial chain, always signed.
+   */
+  private take(batch: SignableRRset[], at: (BuildNode | undefined)[]): { sets: SignableRRset[]; nodes: (BuildNode | undefined)[] } {
     const sets: SignableRRset[] = [];
     const nodes: (BuildNode | undefined)[] = [];
     batch.forEach((set, i) => {
@@ -101,7 +113,16 @@ export class EarlySigning implements EarlyWork {
       sets.push(set);
       nodes.push(at[i]);
     });
-    if (!sets.length) return;
+    return { sets, nodes };
+  }
+
+  private send(batch: SignableRRset[], at: (BuildNode | undefined)[], thread: number): void {
+    const { sets, nodes } = this.take(batch, at);
+    if (sets.length) this.dispatch(sets, nodes, thread);
+  }
+
+  private dispatch(sets: SignableRRset[], nodes: (BuildNode | undefined)[], thread?: number): void {
+    this.inFlight++;
     const counts = sets.map((s) => s.rdata.length);
     const m = this.maker;
     const signed = this.pool.signAhead(this.poolKeys, encodeRRsets(sets), {
@@ -114,8 +135,19 @@ export class EarlySigning implements EarlyWork {
       const reply = await signed;
       return built ? storeAhead(this.signer, this.specs, sets, reply, this.at, keep) : 0;
     });
-    stored.catch(() => {}); // seen through `settled`
+    stored.catch(() => {}).finally(() => {
+      this.inFlight--;
+      this.pump();
+    });
     this.stores.push(stored);
+  }
+
+  private pump(): void {
+    while (this.inFlight < this.pool.size * 128 && this.queue.length) {
+      const b = this.queue.shift()!;
+      this.dispatch(b.sets, b.nodes);
+    }
+    if (this.closed && this.inFlight === 0 && !this.queue.length) this.finished();
   }
 
   /**
@@ -135,6 +167,8 @@ export class EarlySigning implements EarlyWork {
         nodes.push(node);
       }
       this.sendAll(sets, nodes);
+    } else {
+      this.close();
     }
     this.waiting = [];
     this.sets = [];
@@ -142,14 +176,24 @@ export class EarlySigning implements EarlyWork {
     this.built(built);
   }
 
-  /** The denial chain, once built: signed the same way, on every thread. */
+  /** The denial chain, once built: signed the same way, on every thread. Nothing follows it. */
   chain(records: Iterable<SignableRRset>): void {
     const sets = [...records];
     this.sendAll(sets, new Array<undefined>(sets.length));
+    this.close();
+  }
+
+  private close(): void {
+    this.closed = true;
+    this.pump();
   }
 
   private sendAll(sets: SignableRRset[], nodes: (BuildNode | undefined)[]): void {
-    for (let i = 0; i < sets.length; i += this.size) this.send(sets.slice(i, i + this.size), nodes.slice(i, i + this.size));
+    for (let i = 0; i < sets.length; i += this.size) {
+      const b = this.take(sets.slice(i, i + this.size), nodes.slice(i, i + this.size));
+      if (b.sets.length) this.queue.push(b);
+    }
+    this.pump();
   }
 
   /** True when `set` is in a batch as it is in the finished zone: its signatures come from here. */
@@ -158,7 +202,7 @@ export class EarlySigning implements EarlyWork {
   }
 
   get settled(): Promise<number> {
-    this.done ??= Promise.all(this.stores).then((n) => n.reduce((a, b) => a + b, 0)).finally(() => {
+    this.done ??= this.drained.then(() => Promise.all(this.stores)).then((n) => n.reduce((a, b) => a + b, 0)).finally(() => {
       // Everything sent is stored (or failed): nothing is covered any more, nothing kept.
       this.sent = new Map();
     });
