@@ -1,13 +1,13 @@
 // Signing while the zone file is still being read. Loading a 100k-name zone keeps the main
-// thread busy for ~1.6 s, and the signing threads had nothing to do until it was over. Now
-// each owner's RRsets go to a signing thread as soon as the file moves past that owner, and
-// the thread signs them at once and sends everything back (batch-signing.ts signAhead). What
-// no thread has room for waits, and goes out, spread over every thread, the moment the zone
-// is built; the denial chain follows as soon as it is. As replies come in, the main thread
-// checks each RRset against the finished zone: only those still the same (a file may name
-// an owner again later) and still signed (not at a cut or below one) have their signatures
-// stored, in the cache by content, as presign would have stored them; presign leaves exactly
-// those to this (EarlyWork).
+// thread busy for over a second, and the signing threads had nothing to do until it was
+// over. Now each owner's RRsets go to a signing thread as soon as the file moves past that
+// owner, and the thread signs them at once and sends everything back (batch-signing.ts
+// signAhead). What no thread has room for waits, and goes out over every thread once the
+// zone is built, the denial chain after it, as fast as replies make room. As replies come
+// in, the main thread checks each RRset against the finished zone: only those still the
+// same (a file may name an owner again later) and still signed (not at a cut or below one)
+// have their signatures stored, in the cache by content, as presign would have stored them;
+// presign leaves exactly those to this (EarlyWork).
 import type { BuildNode } from '../zone/build.js';
 import { Type } from '../wire/constants.js';
 import type { KeySpec } from './batch-signing.js';
