@@ -15,7 +15,7 @@ import { encodeRRsets } from './rrset-batch.js';
 import type { RRsigMaker, SignableRRset, ZoneKey } from './rrsig.js';
 import type { PoolKey, SigningPool } from './signing-pool.js';
 import { carriesSignatures, keysForType, SIGNED_BY_KSK_TYPES, type SigningKeys } from './zone-signing.js';
-import { storeAhead, type EarlyWork } from './presign.js';
+import { storeAhead, threadKeys, type EarlyWork } from './presign.js';
 
 /** A cut (NS below the apex) or a DNAME above `node` hides it: nothing there is signed. */
 function hidden(node: BuildNode): boolean {
@@ -64,9 +64,9 @@ export class EarlySigning implements EarlyWork {
     readonly at: number,
     private readonly size = 512,
   ) {
-    const all = [...new Map([...keys.ksks, ...keys.zsks].map((k) => [k.id, k])).values()];
-    this.poolKeys = all.map((k) => ({ id: k.id, material: k.material! }));
-    this.specs = all.map((k) => ({ id: k.id, tag: k.tag, algorithm: k.algorithm }));
+    const { all, specs, poolKeys } = threadKeys(keys);
+    this.poolKeys = poolKeys;
+    this.specs = specs;
     this.kskSlots = keys.ksks.map((k) => all.indexOf(k));
     this.zskSlots = keys.zsks.map((k) => all.indexOf(k));
     this.signer = { maker, keysFor: (type) => keysForType(keys, type) };

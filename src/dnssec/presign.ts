@@ -3,7 +3,7 @@
 // thread each RRset's digest and jitter offset, asks its cache which signatures are missing,
 // has the same thread sign exactly those, and stores the RRSIG rdata that comes back. The
 // canonical forms, digests and signatures are all made on the threads.
-import { FACT_BYTES, type KeySpec } from './batch-signing.js';
+import { FACT_BYTES, TASK_WORDS, type KeySpec } from './batch-signing.js';
 import { encodeRRsets } from './rrset-batch.js';
 import type { RRsigMaker, SignableRRset, ZoneKey } from './rrsig.js';
 import type { PoolKey, PreparedOnThread, SignedAhead, SigningPool } from './signing-pool.js';
@@ -35,6 +35,16 @@ export interface PresignOptions {
   batch?: number;
 }
 
+/** A version's keys, each once (a CSK is both KSK and ZSK), as batches name them and as threads hold them. */
+export function threadKeys(keys: Presignable['keys']): { all: ZoneKey[]; specs: KeySpec[]; poolKeys: PoolKey[] } {
+  const all = [...new Map([...keys.ksks, ...keys.zsks].map((k) => [k.id, k])).values()];
+  return {
+    all,
+    specs: all.map((k) => ({ id: k.id, tag: k.tag, algorithm: k.algorithm })),
+    poolKeys: all.map((k) => ({ id: k.id, material: k.material! })),
+  };
+}
+
 export async function presign(z: Presignable, pool: SigningPool, opts: PresignOptions = {}): Promise<number> {
   const early = z.early;
   z.early = undefined; // taken into account once, by the first presign of the version
@@ -49,15 +59,13 @@ export async function presign(z: Presignable, pool: SigningPool, opts: PresignOp
 }
 
 async function presignRest(z: Presignable, pool: SigningPool, opts: PresignOptions, early: EarlyWork | undefined): Promise<number> {
-  const keys = [...new Map([...z.keys.ksks, ...z.keys.zsks].map((k) => [k.id, k])).values()];
+  const { all, specs, poolKeys } = threadKeys(z.keys);
   // A key with no private material for threads (an HSM one day) signs here.
-  if (keys.some((k) => !k.material)) return presignHere(z, opts);
+  if (all.some((k) => !k.material)) return presignHere(z, opts);
   const maker = z.maker;
   const ahead = opts.ahead ?? true;
   const size = opts.batch ?? 512;
   const at = maker.time();
-  const specs: KeySpec[] = keys.map((k) => ({ id: k.id, tag: k.tag, algorithm: k.algorithm }));
-  const poolKeys: PoolKey[] = keys.map((k) => ({ id: k.id, material: k.material! }));
 
   let made = 0;
   let failure: Error | undefined;
@@ -95,20 +103,23 @@ async function presignRest(z: Presignable, pool: SigningPool, opts: PresignOptio
 
 /**
  * For each RRset of a prepared batch that `keep` accepts: its digest and offset remembered,
- * then `lacking` called with each signature the cache does not hold yet (key, window, the
- * cache key to store it under); with `every`, with each signature whether held or not.
+ * then `lacking` called with each signature the cache does not hold yet (the key's slot in
+ * `specs`, the window, the cache key to store it under); with `every`, with each signature
+ * whether held or not.
  */
 function eachLacking(
   z: Pick<Presignable, 'maker' | 'keysFor'>,
+  specs: readonly KeySpec[],
   sets: readonly SignableRRset[],
   facts: Buffer,
   at: number,
   ahead: boolean,
   keep: (i: number) => boolean,
-  lacking: (i: number, key: ZoneKey, w: Window, cacheKey: string) => void,
+  lacking: (i: number, slot: number, w: Window, cacheKey: string) => void,
   every = false,
 ): void {
   const maker = z.maker;
+  const slots = new Map(specs.map((s, i) => [s.id, i]));
   for (let i = 0; i < sets.length; i++) {
     if (!keep(i)) continue;
     const digest = facts.toString('base64', i * FACT_BYTES, i * FACT_BYTES + 32);
@@ -118,7 +129,7 @@ function eachLacking(
     for (const w of maker.windowsAt(offset, at, ahead)) {
       for (const k of z.keysFor(sets[i].type)) {
         const cacheKey = maker.cacheKey(k.id, digest, w.start);
-        if (every || !maker.cached(cacheKey)) lacking(i, k, w, cacheKey);
+        if (every || !maker.cached(cacheKey)) lacking(i, slots.get(k.id)!, w, cacheKey);
       }
     }
   }
@@ -152,9 +163,9 @@ export async function settleBatch(
 ): Promise<number> {
   const tasks: number[] = [];
   const cacheKeys: string[] = [];
-  eachLacking(z, sets, prepared.facts, at, ahead, keep, (i, k, w, cacheKey) => {
+  eachLacking(z, specs, sets, prepared.facts, at, ahead, keep, (i, slot, w, cacheKey) => {
     // batch-signing.ts TASK_WORDS: RRset, key slot, inception, expiration.
-    tasks.push(i, specs.findIndex((s) => s.id === k.id), w.inception >>> 0, w.expiration >>> 0);
+    tasks.push(i, slot, w.inception >>> 0, w.expiration >>> 0);
     cacheKeys.push(cacheKey);
   });
   const rdata = await pool.signPrepared(prepared, specs, z.maker.signerName, Uint32Array.from(tasks));
@@ -177,19 +188,18 @@ export function storeAhead(
   keep: (i: number) => boolean,
 ): number {
   // Tasks come in RRset order: where each RRset's start, and each task's bytes.
-  const count = signed.tasks.length / 4;
+  const count = signed.tasks.length / TASK_WORDS;
   const first = new Int32Array(sets.length).fill(-1);
   const offsets = new Uint32Array(count);
   for (let t = 0, o = 0; t < count; t++) {
-    if (first[signed.tasks[t * 4]] < 0) first[signed.tasks[t * 4]] = t;
+    if (first[signed.tasks[t * TASK_WORDS]] < 0) first[signed.tasks[t * TASK_WORDS]] = t;
     offsets[t] = o;
     o += 2 + signed.rdata.readUInt16BE(o);
   }
   let stored = 0;
-  eachLacking(z, sets, signed.facts, at, false, keep, (i, k, w, cacheKey) => {
-    const slot = specs.findIndex((s) => s.id === k.id);
-    for (let t = first[i]; t >= 0 && t < count && signed.tasks[t * 4] === i; t++) {
-      const x = t * 4;
+  eachLacking(z, specs, sets, signed.facts, at, false, keep, (i, slot, w, cacheKey) => {
+    for (let t = first[i]; t >= 0 && t < count && signed.tasks[t * TASK_WORDS] === i; t++) {
+      const x = t * TASK_WORDS;
       if (signed.tasks[x + 1] !== slot || signed.tasks[x + 2] !== w.inception >>> 0 || signed.tasks[x + 3] !== w.expiration >>> 0) continue;
       const o = offsets[t];
       // A view, not a copy: a copy each was ~0.1 s of this thread and ~0.35 s of the garbage

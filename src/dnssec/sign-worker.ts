@@ -1,7 +1,8 @@
 // A signing thread: holds private keys it was given and signs with them, either batches of
 // ready-made signed data ('sign'), or batches of RRsets it prepares itself ('prepare', then
 // 'signPrepared'): canonical form, digest and jitter offset first, so that the main thread
-// can tell from its cache which signatures are missing, then the RRSIG rdata of those.
+// can tell from its cache which signatures are missing, then the RRSIG rdata of those; or,
+// while a zone file is read, both at once for every RRset of a batch ('signAhead').
 import { parentPort, workerData } from 'node:worker_threads';
 import type { PrivateKeyMaterial, Signer } from './algorithm.js';
 import { createSigner, signMany } from './crypto/index.js';
