@@ -8,7 +8,7 @@
 // same (a file may name an owner again later) and still signed (not at a cut or below one)
 // have their signatures stored, in the cache by content, as presign would have stored them;
 // presign leaves exactly those to this (EarlyWork).
-import type { BuildNode } from '../zone/build.js';
+import { hidesBelow, makesCut, type BuildNode } from '../zone/build.js';
 import { Type } from '../wire/constants.js';
 import type { KeySpec } from './batch-signing.js';
 import { encodeRRsets } from './rrset-batch.js';
@@ -17,11 +17,12 @@ import type { PoolKey, SigningPool } from './signing-pool.js';
 import { carriesSignatures, keysForType, SIGNED_BY_KSK_TYPES, type SigningKeys } from './zone-signing.js';
 import { storeAhead, threadKeys, type EarlyWork } from './presign.js';
 
-/** A cut (NS below the apex) or a DNAME above `node` hides it: nothing there is signed. */
+/**
+ * Occluded as far as the file has shown yet (build.ts marks it when the zone is built): a
+ * cut or a DNAME above `node`. Records only ever add to this, so it does not turn false.
+ */
 function hidden(node: BuildNode): boolean {
-  for (let p = node.parent; p; p = p.parent) {
-    if ((p.parent && p.rrsets.has(Type.NS)) || p.rrsets.has(Type.DNAME)) return true;
-  }
+  for (let p = node.parent; p; p = p.parent) if (hidesBelow(p)) return true;
   return false;
 }
 
@@ -80,7 +81,7 @@ export class EarlySigning implements EarlyWork {
   /** For loadZoneFile's `onLeft`: the file has moved past this node. */
   readonly offer = (node: BuildNode): void => {
     if (hidden(node)) return;
-    const cut = node.parent !== undefined && node.rrsets.has(Type.NS);
+    const cut = makesCut(node);
     for (const set of node.rrsets.values()) {
       if (cut && set.type !== Type.DS) continue;
       this.sets.push(set);

@@ -97,17 +97,25 @@ export function buildZone(records: readonly ZoneRecord[], origin: Labels, file: 
   return b.finish();
 }
 
+/** NS below the apex: the name is a delegation point (the apex has no parent). */
+export function makesCut(n: BuildNode): boolean {
+  return n.parent !== undefined && n.rrsets.has(Type.NS);
+}
+
+/** What is below a cut or a DNAME is not this zone's data (occluded). */
+export function hidesBelow(n: BuildNode): boolean {
+  return makesCut(n) || n.rrsets.has(Type.DNAME);
+}
+
 function markCutsAndOcclusion(nodes: Map<string, BuildNode>, apex: BuildNode): void {
   const resolved = new Set<BuildNode>([apex]);
   const resolve = (n: BuildNode): void => {
     if (resolved.has(n)) return;
     const p = n.parent!;
     resolve(p);
-    n.occluded = p.occluded || p.cut || (p !== apex && p.rrsets.has(Type.DNAME)) || (p === apex && apex.rrsets.has(Type.DNAME));
+    n.occluded = p.occluded || hidesBelow(p);
     resolved.add(n);
   };
-  for (const n of nodes.values()) {
-    n.cut = n !== apex && n.rrsets.has(Type.NS);
-  }
+  for (const n of nodes.values()) n.cut = makesCut(n);
   for (const n of nodes.values()) resolve(n);
 }
