@@ -71,19 +71,31 @@ export function fnvNameKey(h: number, b: Uint8Array, off: number, count: number)
 /** Lower-cased presentation form with a trailing dot; the root is ".". */
 export function nameKey(labels: Labels): string {
   if (labels.length === 0) return '.';
-  // Nearly every name needs no escape: its lower-cased bytes and dots, decoded once (adding
-  // up label strings made ~450 bytes of garbage per call, a seventh of a zone load's).
+  // Decoded once from the key scratch (adding up label strings made ~450 bytes of garbage
+  // per call, a seventh of a zone load's).
+  const o = plainKey(labels);
+  return o < 0 ? escapedKey(labels) : keyScratch.toString('latin1', 0, o);
+}
+
+/**
+ * Nearly every name needs no escape: its key is its lower-cased bytes with dots. Writes
+ * that to the key scratch and returns its length, with where each label starts in `starts`
+ * if given; -1 for a name that needs escapes.
+ */
+function plainKey(labels: Labels, starts?: number[]): number {
   let o = 0;
-  for (const l of labels) {
-    if (o + l.length + 1 > keyScratch.length) return escapedKey(labels);
+  for (let i = 0; i < labels.length; i++) {
+    const l = labels[i];
+    if (o + l.length + 1 > keyScratch.length) return -1;
+    if (starts) starts[i] = o;
     for (let j = 0; j < l.length; j++) {
       const c = l[j];
-      if (PLAIN[c] === 0) return escapedKey(labels);
+      if (PLAIN[c] === 0) return -1;
       keyScratch[o++] = LOWER[c];
     }
     keyScratch[o++] = 0x2e;
   }
-  return keyScratch.toString('latin1', 0, o);
+  return o;
 }
 
 function escapedKey(labels: Labels): string {
@@ -287,21 +299,11 @@ export function suffixKeys(labels: Labels): string[] {
   const keys: string[] = new Array(n + 1);
   keys[n] = '.';
   if (n === 0) return keys;
-  // Nearly every name needs no escape: its key is its lower-cased bytes with dots, made as
-  // one flat string whose suffixes are slices (a key built by concatenation is flattened
+  // One flat string whose suffixes are slices (a key built by concatenation is flattened
   // again by every Map lookup).
   const starts = new Array<number>(n);
-  let o = 0;
-  for (let i = 0; i < n; i++) {
-    const l = labels[i];
-    starts[i] = o;
-    for (let j = 0; j < l.length; j++) {
-      const c = l[j];
-      if (PLAIN[c] === 0) return escapedSuffixKeys(labels, keys);
-      keyScratch[o++] = LOWER[c];
-    }
-    keyScratch[o++] = 0x2e;
-  }
+  const o = plainKey(labels, starts);
+  if (o < 0) return escapedSuffixKeys(labels, keys);
   const full = keyScratch.toString('latin1', 0, o);
   keys[0] = full;
   for (let i = 1; i < n; i++) keys[i] = full.slice(starts[i]);
