@@ -15,8 +15,10 @@ import { FastNonces, Rfc6979Nonces, bits2octets, inRange } from './rfc6979.js';
 import { NoncesX4, sha256Many } from './sha256-x4.js';
 import { sha256Into } from './sha256.js';
 import { invEuclid, invLehmer } from './modinv.js';
+import { CAPACITY, N, P256Batch } from './p256-scalar.js';
 
-export const N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
+export { N };
+const ONE = Buffer.from('00'.repeat(31) + '01', 'hex');
 
 const hexToBig = (b: Buffer, start = 0, end = b.length): bigint => BigInt('0x' + b.toString('hex', start, end));
 const bigTo32 = (v: bigint): string => v.toString(16).padStart(64, '0');
@@ -63,6 +65,8 @@ export class P256Signer implements Signer {
   private readonly h1 = Buffer.alloc(32);
   /** The 4-lane nonce maker, made on first bulk use; null where WebAssembly SIMD is missing. */
   private x4: NoncesX4 | null | undefined;
+  /** The WebAssembly scalar arithmetic, made on first bulk use; null where WebAssembly is missing. */
+  private batch: P256Batch | null | undefined;
 
   constructor(privateKey: Uint8Array) {
     this.x = scalar32(privateKey);
@@ -116,27 +120,60 @@ export class P256Signer implements Signer {
   /**
    * Signs many messages at once; the result equals `data.map((m) => this.sign(m))` byte for
    * byte. The nonce inversions are shared (Montgomery's trick: one blinded inversion of the
-   * product of all nonces, then three multiplications per signature), which saves most of
-   * the inversion's cost: use it for bulk (background) signing.
+   * product of all nonces, then three multiplications per signature), and the scalar
+   * arithmetic runs in WebAssembly (p256-scalar.ts) where it can: use it for bulk signing.
    */
   signMany(data: readonly Buffer[]): Buffer[] {
     const count = data.length;
-    const out: Buffer[] = new Array<Buffer>(count);
-    if (count === 0) return out;
+    if (count === 0) return [];
     const digests = Buffer.allocUnsafe(64 * count);
     sha256Many(data, digests, 32);
-    const h1s: Buffer[] = new Array<Buffer>(count);
-    const firsts: Buffer[] = new Array<Buffer>(count);
-    for (let i = 0; i < count; i++) {
-      h1s[i] = digests.subarray(32 * i, 32 * i + 32);
-      firsts[i] = digests.subarray(32 * (count + i), 32 * (count + i) + 32);
-    }
-    // The first candidate nonces four at a time (sha256-x4.ts), else one by one.
+    const h1 = (i: number) => digests.subarray(32 * i, 32 * i + 32);
+    // The first candidate nonces (after the digests), four at a time (sha256-x4.ts) or one by one.
     const x4 = this.x4 === undefined ? (this.x4 = NoncesX4.for(this.x) ?? null) : this.x4;
+    const firsts: Buffer[] = new Array<Buffer>(count);
+    for (let i = 0; i < count; i++) firsts[i] = digests.subarray(32 * (count + i), 32 * (count + i) + 32);
     if (x4) {
-      const octets = h1s.map((h) => bits2octets(h));
+      const octets = new Array<Buffer>(count);
+      for (let i = 0; i < count; i++) octets[i] = bits2octets(h1(i));
       for (let i = 0; i < count; i += 4) x4.run(octets, firsts, i);
+    } else {
+      for (let i = 0; i < count; i++) {
+        const k = this.nonces.first(h1(i));
+        if (k) k.copy(firsts[i]);
+        else firsts[i].fill(0); // out of range: inRange below sends it to the single path
+      }
     }
+    const batch = this.batch === undefined ? (this.batch = P256Batch.for(this.d) ?? null) : this.batch;
+    if (!batch) return this.signManyBig(data, h1, firsts);
+    const out = new Array<Buffer>(count);
+    for (let start = 0; start < count; start += CAPACITY) {
+      const n = Math.min(CAPACITY, count - start);
+      batch.load(digests, 32 * start, digests, 32 * (count + start), n);
+      const apart: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const k = firsts[start + i];
+        // A first candidate out of range is rare (2⁻³²): that signature is made apart, and
+        // the batch carries a stand-in nonce so the shared inversion still works.
+        if (inRange(k)) batch.setPoint(i, this.point(k));
+        else {
+          apart.push(i);
+          batch.setNonce(i, ONE);
+          batch.setPoint(i, this.point(ONE));
+        }
+      }
+      const sigs = batch.finish(n, randomScalar(), invBlinded, (i) => apart.push(i));
+      for (let i = 0; i < n; i++) out[start + i] = sigs[i];
+      // r or s = 0, or no usable first candidate: the single path goes on as RFC 6979 says.
+      for (const i of apart) out[start + i] = this.sign(data[start + i]);
+    }
+    return out;
+  }
+
+  /** signMany's arithmetic in BigInt, where WebAssembly is missing. */
+  private signManyBig(data: readonly Buffer[], h1: (i: number) => Buffer, firsts: readonly Buffer[]): Buffer[] {
+    const count = data.length;
+    const out: Buffer[] = new Array<Buffer>(count);
     const zs: bigint[] = new Array<bigint>(count);
     const rs: bigint[] = new Array<bigint>(count);
     const ks: bigint[] = new Array<bigint>(count);
@@ -144,13 +181,12 @@ export class P256Signer implements Signer {
     const b = randomScalar();
     let acc = b;
     for (let i = 0; i < count; i++) {
-      const h1 = h1s[i]!;
-      zs[i] = hexToBig(h1);
-      const first = x4 ? firsts[i]! : this.nonces.first(h1);
-      let r = first && inRange(first) ? this.rFor(first) : 0n;
-      let k: Buffer = first!;
+      zs[i] = hexToBig(h1(i));
+      const first = firsts[i];
+      let r = inRange(first) ? this.rFor(first) : 0n;
+      let k: Buffer = first;
       // Out of range, or r = 0: the step-by-step generator decides, as for a single signature.
-      if (r === 0n) ({ k, r } = this.nonce(h1));
+      if (r === 0n) ({ k, r } = this.nonce(h1(i)));
       rs[i] = r;
       ks[i] = hexToBig(k);
       acc = (acc * ks[i]!) % N;
@@ -166,6 +202,12 @@ export class P256Signer implements Signer {
       out[i] = s === 0n ? this.sign(data[i]!) : Buffer.from(bigTo32(rs[i]!) + bigTo32(s), 'hex');
     }
     return out;
+  }
+
+  /** k·G in node's compressed encoding (02|03 || x), computed natively. */
+  private point(k: Uint8Array): Buffer {
+    this.ecdh.setPrivateKey(k);
+    return this.ecdh.getPublicKey(undefined, 'compressed');
   }
 
   /** r = (k·G).x mod n, computed natively (constant-time fixed-base multiplication). */

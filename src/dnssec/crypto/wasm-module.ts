@@ -1,6 +1,6 @@
 // Just enough of the WebAssembly binary format (core spec §5, SIMD opcodes) to assemble the
-// straight-line SIMD code of sha256-x4.ts at startup: no build step, no tool dependency, and
-// the code that makes the bytes sits beside the reasoning for them.
+// straight-line code of sha256-x4.ts and p256-scalar.ts at startup: no build step, no tool
+// dependency, and the code that makes the bytes sits beside the reasoning for them.
 
 export type Code = number[];
 
@@ -30,6 +30,44 @@ const simd = (op: number, ...imm: number[]): Code => [0xfd, ...uleb(op), ...imm]
 
 export const V128 = 0x7b;
 export const I32 = 0x7f;
+export const I64 = 0x7e;
+
+/** Signed LEB128 of a 64-bit value (i64.const immediates). */
+export function sleb64(v: bigint): Code {
+  const out: Code = [];
+  let n = BigInt.asIntN(64, v);
+  for (;;) {
+    const b = Number(n & 0x7fn);
+    n >>= 7n;
+    const done = (n === 0n && (b & 0x40) === 0) || (n === -1n && (b & 0x40) !== 0);
+    out.push(done ? b : b | 0x80);
+    if (done) return out;
+  }
+}
+
+/** Scalar i32/i64 instructions (loads and stores take an address on the stack, plus `offset`). */
+export const scalar = {
+  i64: (v: bigint | number): Code => [0x42, ...sleb64(BigInt(v))],
+  i32load: (offset: number): Code => [0x28, 2, ...uleb(offset)],
+  i32store: (offset: number): Code => [0x36, 2, ...uleb(offset)],
+  /** i64.load32_u: a 32-bit word zero-extended. */
+  load32: (offset: number): Code => [0x35, 2, ...uleb(offset)],
+  /** i64.store32: the low 32 bits. */
+  store32: (offset: number): Code => [0x3e, 2, ...uleb(offset)],
+  i32eqz: [0x45],
+  i32and: [0x71],
+  i32or: [0x72],
+  i32rotl: [0x77],
+  i64add: [0x7c],
+  i64sub: [0x7d],
+  i64mul: [0x7e],
+  i64and: [0x83],
+  i64or: [0x84],
+  i64xor: [0x85],
+  i64shrS: [0x87],
+  i64shrU: [0x88],
+  i32wrap: [0xa7],
+};
 
 /** v128 instructions used here; each returns its bytes (operands come before, stack order). */
 export const op = {
@@ -63,7 +101,7 @@ export const op = {
 export interface Func {
   params: number[];
   results: number[];
-  /** Extra locals, all of one type. */
+  /** Extra locals, all of one type (none: count 0). */
   locals: { count: number; type: number };
   body: Code;
   export?: string;

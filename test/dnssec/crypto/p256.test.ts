@@ -69,12 +69,24 @@ describe('P256Signer', () => {
   it('signMany equals sign, byte for byte, for batches of any size', () => {
     const key = generateKey(13);
     const signer = createSigner(key);
-    for (const size of [0, 1, 2, 7, 100]) {
+    // 256 signatures go through the WebAssembly arithmetic at a time (p256-scalar.ts CAPACITY).
+    for (const size of [0, 1, 2, 7, 100, 256, 257, 600]) {
       const msgs = Array.from({ length: size }, () => randomBytes(randomInt(0, 300)));
       const many = signMany(signer, msgs);
       expect(many.length).toBe(size);
       many.forEach((sig, i) => expect(sig.toString('hex')).toBe(signer.sign(msgs[i]!).toString('hex')));
     }
+  });
+  it('signMany without WebAssembly (BigInt arithmetic) gives the same bytes', () => {
+    const key = generateKey(13);
+    const wasm = createSigner(key) as P256Signer;
+    const plain = createSigner(key) as P256Signer;
+    Object.assign(plain, { batch: null }); // as P256Batch.for() leaves it where WebAssembly is missing
+    const msgs = Array.from({ length: 40 }, () => randomBytes(randomInt(0, 300)));
+    expect(signMany(plain, msgs)).toEqual(signMany(wasm, msgs));
+    // and they are RFC 6979 signatures as noble makes them
+    const ref = msgs.map((m) => Buffer.from(p256.sign(m, (key as { privateKey: Buffer }).privateKey, { lowS: false })));
+    expect(signMany(plain, msgs)).toEqual(ref);
   });
   it('signMany for Ed25519 and RSA is a plain loop', () => {
     for (const key of [generateKey(15), generateKey(8, { rsaBits: 1024 })]) {
