@@ -17,6 +17,8 @@ import { SigningPool } from '../dist/dnssec/signing-pool.js';
 import { DNSSEC_DEFAULTS } from '../dist/config/types.js';
 import { silentLogger } from '../dist/log.js';
 
+const STARTUP_TIDS = (() => { try { return new Set(readdirSync('/proc/self/task')); } catch { return new Set(); } })();
+
 // CPU ms of this process's main thread and of all its other threads (signing threads, and
 // V8's and libuv's helpers), from /proc (Linux): on a shared machine, CPU time tells work
 // from waiting. Empty elsewhere.
@@ -24,15 +26,19 @@ function threadCpu() {
   try {
     const tick = 10; // ms per clock tick (USER_HZ = 100 on Linux)
     let main = 0, others = 0;
+    const byName = {};
     for (const tid of readdirSync('/proc/self/task')) {
       const stat = readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
       const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
       const ms = (Number(f[11]) + Number(f[12])) * tick;
       if (Number(tid) === process.pid) main = ms; else others += ms;
+      // Node 20 names no thread: the signing threads are those started after this script.
+      const kind = Number(tid) === process.pid ? 'main' : STARTUP_TIDS.has(tid) ? 'v8AndLibuv' : 'signing';
+      byName[kind] = (byName[kind] ?? 0) + ms;
     }
-    return { main, others };
+    return { main, others, byName };
   } catch {
-    return { main: NaN, others: NaN };
+    return { main: NaN, others: NaN, byName: {} };
   }
 }
 
@@ -71,6 +77,9 @@ try {
     loadMs: Math.round(t1 - t0), signMs: Math.round(t2 - t1), totalMs: Math.round(t2 - t0),
     signatures, perSecond: Math.round(signatures / ((t2 - t1) / 1000)),
     cpuMs: { loadMain: c1.main - c0.main, loadOthers: c1.others - c0.others, signMain: c2.main - c1.main, signOthers: c2.others - c1.others },
+    // CPU ms per kind of thread over the whole run: the main thread, the signing threads, and
+    // the threads node starts with (V8's platform workers, i.e. GC helpers, and libuv's).
+    threadCpuMs: Object.fromEntries(Object.entries(c2.byName).map(([k, v]) => [k, v - (c0.byName[k] ?? 0)])),
   }));
 } finally {
   if (ownKeys) rmSync(keysDir, { recursive: true, force: true });
