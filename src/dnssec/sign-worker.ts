@@ -6,6 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { PrivateKeyMaterial, Signer } from './algorithm.js';
 import { createSigner, signMany } from './crypto/index.js';
+import { adopt } from './crypto/wasm-module.js';
 import { prepareBatch, signAhead, signPrepared, type KeySpec, type PreparedBatch, type Speculation } from './batch-signing.js';
 
 type Message =
@@ -17,7 +18,8 @@ type Message =
 
 const signers = new Map<string, Signer>();
 /** Jobs done, one slot per thread, read by the pool (signing-pool.ts `progress`). */
-const { progress, index } = workerData as { progress: Int32Array; index: number };
+const { progress, index, wasm } = workerData as { progress: Int32Array; index: number; wasm?: Record<string, WebAssembly.Module> };
+adopt(wasm);
 /** Prepared batches waiting for the main thread to say what to sign. */
 const batches = new Map<number, PreparedBatch>();
 const buf = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength);

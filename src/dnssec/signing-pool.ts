@@ -4,6 +4,9 @@ import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { PrivateKeyMaterial } from './algorithm.js';
+import { p256ScalarModule } from './crypto/p256-scalar.js';
+import { sha256x4Module } from './crypto/sha256-x4.js';
+import { shareable } from './crypto/wasm-module.js';
 import type { KeySpec, Speculation } from './batch-signing.js';
 
 /** A batch signed ahead on a thread (batch-signing.ts signAhead), as Buffers. */
@@ -68,8 +71,13 @@ export class SigningPool {
   constructor(size = availableParallelism()) {
     const count = Math.max(1, size);
     this.progress = new Int32Array(new SharedArrayBuffer(4 * count));
+    // Compiled here once and handed over: each thread assembling and compiling its own cost
+    // more than the signing threads' first second of work.
+    sha256x4Module();
+    p256ScalarModule();
+    const wasm = shareable();
     for (let i = 0; i < count; i++) {
-      const worker = new Worker(workerPath(), { workerData: { progress: this.progress, index: i } });
+      const worker = new Worker(workerPath(), { workerData: { progress: this.progress, index: i, wasm } });
       const t: Thread = { worker, keys: new Set(), inFlight: 0, sent: 0 };
       worker.on('message', (m: Reply) => {
         if (--t.inFlight === 0) worker.unref();

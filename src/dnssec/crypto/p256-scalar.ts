@@ -12,7 +12,7 @@
 //   s = mul(k⁻¹, mul(z, R²) + mul(r, d·R²))    (the R factors cancel)
 // Constant time: no branch or address depends on a value; the final subtraction of n is a
 // mask. Only the one inversion per batch is variable time, and its input is blinded.
-import { assemble, op, scalar as s, I32, I64, type Code, type Func } from './wasm-module.js';
+import { assemble, compiledModule, op, scalar as s, I32, I64, type Code, type Func } from './wasm-module.js';
 
 export const N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
 const R2 = (1n << 512n) % N;
@@ -167,19 +167,14 @@ interface Exports {
   mul(dst: number, a: number, b: number): void;
 }
 
-let module: WebAssembly.Module | null | undefined;
-function compiled(): WebAssembly.Module | null {
-  if (module === undefined) {
-    try {
-      const funcs = [mulFunc(), addFunc(), reduceFunc(), swapFunc(), isZeroFunc(), forwardFunc(), backFunc()];
-      funcs[MUL].export = 'mul';
-      funcs[SWAP].export = 'swap';
-      module = new WebAssembly.Module(assemble(funcs, PAGES));
-    } catch {
-      module = null; // no WebAssembly (node --jitless): callers use BigInt
-    }
-  }
-  return module;
+/** The compiled module, or null where WebAssembly is missing (node --jitless): callers use BigInt. */
+export function p256ScalarModule(): WebAssembly.Module | null {
+  return compiledModule('p256-scalar', () => {
+    const funcs = [mulFunc(), addFunc(), reduceFunc(), swapFunc(), isZeroFunc(), forwardFunc(), backFunc()];
+    funcs[MUL].export = 'mul';
+    funcs[SWAP].export = 'swap';
+    return assemble(funcs, PAGES);
+  });
 }
 
 const be32 = (v: bigint): Buffer => Buffer.from(v.toString(16).padStart(64, '0'), 'hex');
@@ -192,7 +187,7 @@ export class P256Batch {
   private readonly u8: Uint8Array;
 
   static for(d: bigint): P256Batch | undefined {
-    const m = compiled();
+    const m = p256ScalarModule();
     return m ? new P256Batch(new WebAssembly.Instance(m).exports as unknown as Exports, d) : undefined;
   }
 

@@ -11,7 +11,7 @@
 // Constant time as the scalar code: only 32-bit adds, shifts and bitwise operations, no
 // branches or addresses that depend on data.
 import { K as ROUND, IV, HmacKey, compress as compress1, sha256Into } from './sha256.js';
-import { assemble, op, I32, V128, type Code } from './wasm-module.js';
+import { assemble, compiledModule, op, I32, V128, type Code } from './wasm-module.js';
 
 const VEC = 16;
 const VAL = 8 * VEC; // a 32-byte value, four lanes
@@ -195,22 +195,13 @@ interface Exports {
   chain: () => void;
 }
 
-let module: WebAssembly.Module | undefined | null;
-
 /** The compiled module, or null where WebAssembly SIMD is missing (callers fall back). */
-function compiled(): WebAssembly.Module | null {
-  if (module === undefined) {
-    try {
-      module = new WebAssembly.Module(assemble([
-        { params: [I32, I32], results: [], locals: { count: 26, type: V128 }, body: compressFunc(), export: 'compress' },
-        { params: [], results: [], locals: { count: 0, type: V128 }, body: chainFunc(), export: 'chain' },
-        { params: [I32, I32, I32, I32, I32], results: [], locals: { count: 34, type: V128 }, body: absorbFunc(), export: 'absorb' },
-      ], 1));
-    } catch {
-      module = null;
-    }
-  }
-  return module;
+export function sha256x4Module(): WebAssembly.Module | null {
+  return compiledModule('sha256-x4', () => assemble([
+    { params: [I32, I32], results: [], locals: { count: 26, type: V128 }, body: compressFunc(), export: 'compress' },
+    { params: [], results: [], locals: { count: 0, type: V128 }, body: chainFunc(), export: 'chain' },
+    { params: [I32, I32, I32, I32, I32], results: [], locals: { count: 34, type: V128 }, body: absorbFunc(), export: 'absorb' },
+  ], 1));
 }
 
 /**
@@ -223,7 +214,7 @@ export class NoncesX4 {
   private readonly chain: () => void;
 
   static for(x: Buffer): NoncesX4 | undefined {
-    const m = compiled();
+    const m = sha256x4Module();
     return m ? new NoncesX4(x, new WebAssembly.Instance(m).exports as unknown as Exports) : undefined;
   }
 
@@ -292,7 +283,7 @@ let digester: Digester | null | undefined;
 
 function getDigester(): Digester | null {
   if (digester === undefined) {
-    const m = compiled();
+    const m = sha256x4Module();
     if (!m) digester = null;
     else {
       const e = new WebAssembly.Instance(m).exports as unknown as Exports & { absorb: Digester['absorb'] };
