@@ -126,8 +126,10 @@ export function signPrepared(batch: PreparedBatch, keys: readonly KeySpec[], sig
   let o = 0;
   for (let t = 0; t < sigs.length; t++) {
     b.writeUInt16BE(head + sigs[t].length, o);
-    data[t].copy(b, o + 2, 0, head);
-    o += 2 + head + sigs[t].copy(b, o + 2 + head);
+    const d = data[t];
+    for (let i = 0; i < head; i++) b[o + 2 + i] = d[i];
+    b.set(sigs[t], o + 2 + head);
+    o += 2 + head + sigs[t].length;
   }
   return out;
 }

@@ -30,7 +30,7 @@ export function signedDataWithLabels(f: RrsigFields, labels: number, signerName:
   head.writeUInt32BE(f.expiration >>> 0, 8);
   head.writeUInt32BE(f.inception >>> 0, 12);
   head.writeUInt16BE(f.tag, 16);
-  signerName.copy(head, 18);
-  canonical.copy(head, 18 + signerName.length);
+  head.set(signerName, 18);
+  head.set(canonical, 18 + signerName.length);
   return head;
 }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { generateKeyPairSync, randomBytes, sign as nodeSign, verify as nodeVerify } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, randomInt, sign as nodeSign, verify as nodeVerify } from 'node:crypto';
 import { nameKey, parseName } from '../../src/wire/name.js';
 import { Type } from '../../src/wire/constants.js';
-import { canonicalRdata, canonicalRRset, signatureLabels } from '../../src/dnssec/canonical.js';
+import { canonicalRdata, canonicalRRset, compareBytes, signatureLabels } from '../../src/dnssec/canonical.js';
 import { RRsigMaker, type ZoneKey } from '../../src/dnssec/rrsig.js';
 import { SignatureCache } from '../../src/dnssec/signature-cache.js';
 import { DEFAULT_VALIDITY, jitter, jitterOfWire, windowAt } from '../../src/dnssec/window.js';
@@ -45,6 +45,19 @@ describe('canonical form (RFC 4034 §6)', () => {
     expect(w.length).toBe(2 * one);
     expect(w.subarray(0, 17).toString('latin1')).toBe('\x03www\x07example\x03com\x00');
     expect(w.subarray(27, 31)).toEqual(b);
+  });
+
+  it('compareBytes orders as Buffer.compare does (prefixes first), and repeated duplicates count once', () => {
+    const pick = () => Buffer.from(Array.from({ length: randomInt(0, 6) }, () => randomInt(0, 3)));
+    for (let i = 0; i < 2000; i++) {
+      const x = pick(), y = pick();
+      expect(Math.sign(compareBytes(x, y))).toBe(Buffer.compare(x, y));
+    }
+    const rd = (n: number) => Buffer.from([10, 0, 0, n]);
+    const w = canonicalRRset(parseName('a.example.'), Type.A, 60, [rd(3), rd(1), rd(3), rd(2), rd(1), rd(3)]);
+    const one = 11 + 10 + 4;
+    expect(w.length).toBe(3 * one);
+    expect([0, 1, 2].map((i) => w[i * one + one - 1])).toEqual([1, 2, 3]);
   });
 });
 
