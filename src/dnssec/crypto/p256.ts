@@ -1,11 +1,12 @@
 // ECDSA P-256 with SHA-256 (DNSSEC algorithm 13, RFC 6605), deterministic (RFC 6979).
 //
-// Route: the nonce k comes from RFC 6979 (node:crypto HMAC); R = k·G is computed natively by
-// OpenSSL through an ECDH object (setPrivateKey(k) computes k·G with the constant-time
-// fixed-base code; getPublicKey() hands back the affine point); the scalar arithmetic
-// s = k⁻¹(z + r·d) mod n is done in BigInt with the nonce inversion blinded by a fresh
-// random b: k⁻¹ = b·(k·b)⁻¹. The blinding changes nothing in the output (s is a function of
-// k, z, r, d only), so signatures stay deterministic.
+// Route: the nonce k comes from RFC 6979 (HMAC-SHA-256 in JavaScript, or four at a time in
+// WebAssembly for batches); R = k·G is computed natively by OpenSSL through an ECDH object
+// (setPrivateKey(k) computes k·G with the constant-time fixed-base code; getPublicKey()
+// hands back the affine point); the scalar arithmetic s = k⁻¹(z + r·d) mod n is done in
+// BigInt for one signature and in WebAssembly for a batch (p256-scalar.ts), with the nonce
+// inversion blinded by a fresh random b: k⁻¹ = b·(k·b)⁻¹. The blinding changes nothing in the
+// output (s is a function of k, z, r, d only), so signatures stay deterministic.
 //
 // s is NOT normalised to the low half (RFC 6605 / DNSSEC do not ask for it, and the RFC 6979
 // test vectors are high-s): output is exactly r || s of RFC 6979.
