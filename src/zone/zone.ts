@@ -1,6 +1,6 @@
 // One immutable zone version: every name (including empty non-terminals) in a map for the
 // lookup, and the same nodes in canonical order for denial proofs and transfers.
-import { canonicalCompare, type Labels } from '../wire/name.js';
+import { canonicalCompare, sortCanonical, type Labels } from '../wire/name.js';
 import { Type } from '../wire/constants.js';
 import { TypeMap } from './type-map.js';
 import type { ZoneSecurity } from '../answer/secure.js';
@@ -39,7 +39,7 @@ export class Zone {
     private readonly nodes: ReadonlyMap<string, ZoneNode>,
     readonly file: string,
   ) {
-    this.ordered = [...nodes.values()].sort((a, b) => canonicalCompare(a.labels, b.labels));
+    this.ordered = sortCanonical([...nodes.values()]);
     this.apex = nodes.get(originKey)!;
     this.soa = this.apex.rrsets.get(Type.SOA)!;
   }

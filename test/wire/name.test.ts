@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalCompare, canonicalSortKey, nameKey, nameToText, nameToWire, parseName, readName, suffixKeys } from '../../src/wire/name.js';
+import { canonicalCompare, canonicalSortKey, nameKey, nameToText, nameToWire, parseName, readName, sortCanonical, suffixKeys } from '../../src/wire/name.js';
 
 describe('names', () => {
   it('parses escapes and relative names, and prints them back', () => {
@@ -22,6 +22,26 @@ describe('names', () => {
     const names = ['example.', 'a.example.', 'yljkjljk.a.example.', 'Z.a.example.', 'zABC.a.EXAMPLE.', 'z.example.', '\\001.z.example.', '*.z.example.', '\\200.z.example.'];
     const shuffled = [...names].reverse().map((s) => parseName(s));
     expect(shuffled.sort(canonicalCompare).map(nameToText)).toEqual(names);
+  });
+
+  it('sortCanonical gives the order canonicalCompare gives, shared suffix or not, prefixes longer than its keys included', () => {
+    let seed = 5;
+    const rnd = (n: number): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return (seed >>> 16) % n; // the high bits: a power-of-two LCG's low bits repeat quickly
+    };
+    // Few byte values (case pairs, 0x00, 0xfe/0xff which share a symbol) and labels that are
+    // prefixes of others; some labels longer than the twelve symbols of the numeric prefix.
+    const bytes = [0, 1, 0x41, 0x61, 0x62, 0x42, 0xfe, 0xff];
+    const label = (): Buffer => Buffer.from(Array.from({ length: 1 + rnd(rnd(4) === 0 ? 16 : 3) }, () => bytes[rnd(bytes.length)]));
+    for (const suffix of [parseName('example.'), parseName('a.b.example.'), []]) {
+      const items = Array.from({ length: 600 }, () => ({ labels: [...Array.from({ length: rnd(4) }, label), ...suffix] }));
+      if (suffix.length === 0) items.push({ labels: parseName('other.') }, { labels: parseName('Example.') });
+      const expected = [...items].sort((a, b) => canonicalCompare(a.labels, b.labels));
+      expect(sortCanonical(items)).toEqual(expected);
+      expect(sortCanonical(items).every((x, i) => x === expected[i])).toBe(true);
+    }
+    expect(sortCanonical([])).toEqual([]);
   });
 
   it('reads compressed names and rejects loops and forward pointers', () => {
