@@ -3,6 +3,7 @@
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seeded } from '../helpers/seeded.js';
 import { dig, kdig, type Response } from './helpers/dig.js';
 import { buildQuery, parseHeader, udpExchange } from './helpers/raw.js';
 import { DIFF_ZONE, FIXTURES, startInkan, type Server } from './helpers/servers.js';
@@ -306,10 +307,10 @@ describeWithTools(tools, 'interop: dig and kdig against inkan', () => {
         // counts claiming 65535 records
         Buffer.from([0x12, 0x37, 0x01, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]),
       ];
-      let seed = 7;
+      const byte = seeded(7);
       for (let i = 0; i < 20; i++) {
         const b = Buffer.alloc(20 + i * 7);
-        for (let j = 0; j < b.length; j++) b[j] = (seed = (seed * 1103515245 + 12345) & 0x7fffffff) & 0xff;
+        for (let j = 0; j < b.length; j++) b[j] = byte(256);
         garbage.push(b);
       }
       for (const g of garbage) {

@@ -2,6 +2,7 @@
 // (including the error answers of RFC 8945 §5.3.2) and multi-message streams. The same code
 // is checked against BIND's named and dig in tsig-interop.test.ts.
 import { describe, expect, it } from 'vitest';
+import { seeded } from '../helpers/seeded.js';
 import { Rcode } from '../../src/wire/constants.js';
 import { nameToWire, parseName } from '../../src/wire/name.js';
 import {
@@ -280,11 +281,7 @@ describe('TSIG on damaged input', () => {
       const v = verifyRequest(wire.subarray(0, n), ring, NOW);
       expect(v.status === 'error' || v.status === 'none').toBe(true);
     }
-    let seed = 12345;
-    const rand = (m: number) => {
-      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-      return seed % m;
-    };
+    const rand = seeded(12345);
     const seen = new Set<string>();
     for (let i = 0; i < 5000; i++) {
       const m = Buffer.from(wire);

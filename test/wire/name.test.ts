@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seeded } from '../helpers/seeded.js';
 import { canonicalCompare, canonicalSortKey, nameKey, nameToText, nameToWire, parseName, readName, sortCanonical, suffixKeys } from '../../src/wire/name.js';
 
 describe('names', () => {
@@ -25,11 +26,7 @@ describe('names', () => {
   });
 
   it('sortCanonical gives the order canonicalCompare gives, shared suffix or not, prefixes longer than its keys included', () => {
-    let seed = 5;
-    const rnd = (n: number): number => {
-      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-      return (seed >>> 16) % n; // the high bits: a power-of-two LCG's low bits repeat quickly
-    };
+    const rnd = seeded(5);
     // Few byte values (case pairs, 0x00, 0xfe/0xff which share a symbol) and labels that are
     // prefixes of others; some labels longer than the twelve symbols of the numeric prefix.
     const bytes = [0, 1, 0x41, 0x61, 0x62, 0x42, 0xfe, 0xff];
@@ -60,8 +57,8 @@ describe('names', () => {
 
   it('gives suffix keys equal to nameKey() of each suffix, with and without escapes', () => {
     const names = ['WWW.Shop.Example.COM.', 'a\\.b.EXAMPLE.', 'x\\032y.z.', '\\@.Q\\"r.', '*.Wild.test.', 'mIxEd-CaSe_0.example.', '\\255\\000.a.'];
-    let seed = 7;
-    const rnd = (): number => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) % 256;
+    const next = seeded(7);
+    const rnd = (): number => next(256);
     for (let k = 0; k < 200; k++) {
       const labels = Array.from({ length: 1 + (k % 4) }, () => Buffer.from(Array.from({ length: 1 + (rnd() % 12) }, rnd)));
       names.push(nameToText(labels));
@@ -75,8 +72,8 @@ describe('names', () => {
   });
 
   it('gives sort keys whose string order is canonical order', () => {
-    let seed = 11;
-    const rnd = (): number => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) % 256;
+    const next = seeded(11);
+    const rnd = (): number => next(256);
     const names = ['example.', 'a.example.', 'A.example.', 'yljkjljk.a.example.', 'Z.a.example.', 'zABC.a.EXAMPLE.', '*.z.example.', '\\001.z.example.', 'z.example.', '\\200.z.example.', 'a\\000.example.', 'a-.example.'].map((t) => parseName(t));
     for (let k = 0; k < 300; k++) {
       // Short labels over few byte values, so prefixes and equal labels come up often.
