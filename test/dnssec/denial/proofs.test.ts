@@ -2,6 +2,7 @@
 // zone, then on random zones checked the way a validating resolver checks them (RFC 4035
 // §5.4, RFC 5155 §8), with code that shares nothing with the chains' lookups.
 import { describe, expect, it } from 'vitest';
+import { seededUnit } from '../../helpers/seeded.js';
 import { decodeTypeBitmap } from '../../../src/wire/type-bitmap.js';
 import { buildNsecChain, type NsecChain } from '../../../src/dnssec/denial/nsec.js';
 import { buildNsec3Chain, fromBase32hex, nsec3HashBytes, type Nsec3Chain } from '../../../src/dnssec/denial/nsec3.js';
@@ -167,21 +168,10 @@ describe('denial proofs refuse cases the zone does not fit', () => {
 
 // ---- Random zones, checked as a validator would ----
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const LABELS = ['a', 'B', 'c', 'dd', 'e-', '0'];
 
 function randomZone(seed: number): Zone {
-  const r = rng(seed);
+  const r = seededUnit(seed);
   const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)];
   const recs: Rec[] = [SOA(3600, 300), ['@', 3600, 'NS', 'ns.example.net.']];
   for (let i = 0; i < 40; i++) {
