@@ -7,6 +7,8 @@ import { Type, typeFromText, typeToText } from '../../src/wire/constants.js';
 import { nameToText, parseName } from '../../src/wire/name.js';
 import { parseMasterFile, parseMasterText } from '../../src/zone/masterfile.js';
 import { checkRdata, RdataError, rdataToText } from '../../src/zone/rdata/index.js';
+import { sigTimeText } from '../../src/zone/rdata/rrsig.js';
+import { seeded } from '../helpers/seeded.js';
 
 const ORIGIN = parseName('example.com.');
 
@@ -356,5 +358,17 @@ describe.skipIf(!has('named-compilezone'))('cross-check against BIND', () => {
       return out.stdout;
     };
     expect(read(printed)).toBe(read(fixture));
+  });
+});
+
+describe('RRSIG times as text', () => {
+  it('sigTimeText gives what Date.toISOString gives, over the whole u32 range', () => {
+    const viaDate = (v: number) => new Date(v * 1000).toISOString().replace(/[-T:]/g, '').slice(0, 14);
+    const rnd = seeded(4034);
+    // Edges: the epoch, day and leap-day boundaries (2000-02-29, 2100 is no leap year), the last u32.
+    const values = [0, 1, 59, 60, 3599, 3600, 86399, 86400, 951782399, 951782400, 951868800, 4107542399, 4107542400, 4107628800, 0xffffffff];
+    for (let i = 0; i < 20000; i++) values.push(rnd(0x10000) * 0x10000 + rnd(0x10000));
+    for (const v of values) expect(sigTimeText(v), String(v)).toBe(viaDate(v));
+    expect(sigTimeText(0xffffffff)).toBe('21060207062815');
   });
 });
