@@ -21,6 +21,7 @@ import packet from 'dns-packet';
 import { startDaemon, waitUntilAnswering, type Daemon } from './helpers/daemon.js';
 import { delv, writeDelvAnchors } from './helpers/delv.js';
 import { dig, digBatch, type Response } from './helpers/dig.js';
+import { type ExpectedAnswer } from './helpers/expected.js';
 import { freePort } from './helpers/ports.js';
 import { udpExchange } from './helpers/raw.js';
 import { ensureInkanBuilt, FIXTURES, type Server } from './helpers/servers.js';
@@ -62,13 +63,8 @@ async function waitForDs(d: Daemon, zone: string, timeoutMs = 10_000): Promise<s
   }
 }
 
-interface Case {
-  what: string;
-  name: string;
-  type: string;
-  rcode: 'NOERROR' | 'NXDOMAIN';
-  /** Expected answer (owner type rdata, lower case), RRSIGs aside; [] for NODATA; ['*'] any. */
-  answer: string[];
+/** answer ['*']: any answer. */
+interface Case extends ExpectedAnswer {
   ad: boolean;
 }
 

@@ -23,6 +23,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dig, digBatch, type Response } from './helpers/dig.js';
+import { expectAnswerSigned, type ExpectedAnswer } from './helpers/expected.js';
 import { startHiddenPrimary, type HiddenPrimary } from './helpers/hidden-primary.js';
 import { servedSerial, startNamedSecondary, startNsdSecondary, waitForLog, waitForSerial, type Running, type XfrKey } from './helpers/secondaries.js';
 import { ensureInkanBuilt, type Server } from './helpers/servers.js';
@@ -38,14 +39,7 @@ const BULK = 100;
 const SECONDARIES = ['named', 'nsd'] as const;
 type Which = (typeof SECONDARIES)[number];
 
-interface Case {
-  what: string;
-  name: string;
-  type: string;
-  rcode: 'NOERROR' | 'NXDOMAIN';
-  /** Expected answer section (owner type rdata, lower case), RRSIGs aside; [] for a denial. */
-  answer: string[];
-}
+type Case = ExpectedAnswer;
 
 const c = (what: string, name: string, type: string, rcode: Case['rcode'], answer: string[] = []): Case => ({
   what,
@@ -120,11 +114,7 @@ function checkCase(k: Case, r: Response): void {
   });
   if (k.type === 'DNSKEY') expect([...new Set(shown)], ctx).toEqual(k.answer);
   else expect(shown.sort(), ctx).toEqual([...k.answer].sort());
-  const signed = new Set(r.answer.filter((rr) => rr.type === 'RRSIG').map((rr) => `${rr.owner.toLowerCase()} ${rr.rdata.split(' ')[0]}`));
-  for (const rr of answer) {
-    if (rr.type === 'CNAME' && answer.some((d) => d.type === 'DNAME')) continue; // synthesized
-    expect(signed.has(`${rr.owner.toLowerCase()} ${rr.type}`), `no RRSIG for ${rr.owner} ${rr.type}: ${ctx}`).toBe(true);
-  }
+  expectAnswerSigned(r, ctx);
   const wildcard = answer.length > 0 && k.name.endsWith(`.wild.${Z}`) && !k.name.startsWith('exact.');
   if (answer.length === 0 || wildcard) {
     const nsec3 = r.authority.filter((rr) => rr.type === 'NSEC3');
